@@ -107,7 +107,7 @@ class BundleError(InvalidInput):
     """A malformed economy bundle on disk; each problem names file, line and field."""
 
 
-class ImportError_(InvalidInput):  # noqa: N801 - avoid shadowing the builtin ImportError
+class ImportError_(InvalidInput):
     """A real input-output table that cannot be read or converted."""
 
 

@@ -13,6 +13,7 @@ from councilplan.planning.leontief import (
     solve_gross_output,
     solve_labour_values,
 )
+from councilplan.planning.plan import Binding, Plan, PlanMethod, PlanStatus, optimise_plan
 from councilplan.planning.productive import (
     PerronEstimate,
     check_productive,
@@ -22,15 +23,20 @@ from councilplan.planning.productive import (
 from councilplan.planning.synthetic import generate_economy
 
 __all__ = [
+    "Binding",
     "Economy",
     "LeontiefSolution",
     "PerronEstimate",
+    "Plan",
+    "PlanMethod",
+    "PlanStatus",
     "SequentialIds",
     "check_productive",
     "generate_economy",
     "gross_output",
     "labour_values",
     "leontief_solve",
+    "optimise_plan",
     "perron_root",
     "solve_gross_output",
     "solve_labour_values",

@@ -77,7 +77,9 @@ class SequentialIds(Sequence[str]):
 def _as_float_vector(x: Any, name: str, length: int, problems: list[Problem]) -> FloatArray:
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim != 1 or arr.shape[0] != length:
-        problems.append(Problem(name, f"expected a vector of length {length}, got shape {arr.shape}"))
+        problems.append(
+            Problem(name, f"expected a vector of length {length}, got shape {arr.shape}")
+        )
         return np.zeros(length)
     return arr
 
@@ -123,12 +125,12 @@ class Economy:
         check_productive: bool = True,
         meta: Mapping[str, Any] | None = None,
     ) -> Economy:
-        """A square economy: ``A`` is n x n (sparse or dense), technique ``j`` makes product ``j``."""
+        """A square economy: ``A`` is n x n (sparse or dense); technique ``j`` makes product ``j``.
+
+        ``capacity`` defaults to unlimited, ``products`` to ids ``p0 .. p(n-1)``."""
         shape = getattr(A, "shape", None)
         if shape is None or len(shape) != 2 or shape[0] != shape[1]:
-            raise EconomyError(
-                "A must be a square n x n matrix", [Problem("A", f"shape {shape}")]
-            )
+            raise EconomyError("A must be a square n x n matrix", [Problem("A", f"shape {shape}")])
         n = int(shape[0])
         ids: Sequence[str] = products if products is not None else SequentialIds("p", n)
         return cls.from_arrays(
@@ -166,10 +168,10 @@ class Economy:
         check_productive: bool = True,
         meta: Mapping[str, Any] | None = None,
     ) -> Economy:
-        """The general form: ``A`` is n x m and ``makes[j]`` is the product technique ``j`` makes."""
+        """The general form: ``A`` is n x m; ``makes[j]`` is the product technique ``j`` makes."""
         problems: list[Problem] = []
         if sp.issparse(A):
-            A_csr = sp.csr_array(A, dtype=np.float64)
+            A_csr = sp.csr_array(A, dtype=np.float64)  # type: ignore[call-overload]
         else:
             dense = np.asarray(A, dtype=np.float64)
             if dense.ndim != 2:
@@ -209,7 +211,9 @@ class Economy:
                     Problem("R", f"shape {R_csr.shape}; expected ({len(resources)}, {m})")
                 )
             if resource_caps is not None:
-                caps_arr = _as_float_vector(resource_caps, "resource_caps", len(resources), problems)
+                caps_arr = _as_float_vector(
+                    resource_caps, "resource_caps", len(resources), problems
+                )
         if problems:
             raise EconomyError("the economy's arrays do not fit together", problems)
 
@@ -288,7 +292,9 @@ class Economy:
                 continue
             if prod not in pos:
                 problems.append(
-                    Problem(f"techniques row {r}", f"technique {tid!r} makes unknown product {prod!r}")
+                    Problem(
+                        f"techniques row {r}", f"technique {tid!r} makes unknown product {prod!r}"
+                    )
                 )
                 continue
             tpos[tid] = len(tids)
@@ -298,7 +304,8 @@ class Economy:
             raw_cap = row.get("capacity")
             cap.append(
                 np.inf
-                if raw_cap is None or (isinstance(raw_cap, str) and not raw_cap.strip())
+                if raw_cap is None
+                or (isinstance(raw_cap, str) and not raw_cap.strip())
                 or (isinstance(raw_cap, float) and np.isnan(raw_cap))
                 else _number(raw_cap, f"techniques row {r} field capacity", problems)
             )
@@ -332,13 +339,18 @@ class Economy:
             if raw_tier not in (None, ""):
                 t = _number(raw_tier, f"needs row {r} field tier", problems)
                 if t != int(t) or t < 1:
-                    problems.append(Problem(f"needs row {r} field tier", f"tier {raw_tier!r} is not 1, 2, 3..."))
+                    problems.append(
+                        Problem(f"needs row {r} field tier", f"tier {raw_tier!r} is not 1, 2, 3...")
+                    )
                 else:
                     tier[pos[prod]] = int(t)
         if problems:
             raise EconomyError("the economy's tables have errors", problems)
         A = sp.coo_array(
-            (np.asarray(vals, dtype=np.float64), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+            (
+                np.asarray(vals, dtype=np.float64),
+                (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
+            ),
             shape=(len(pids), len(tids)),
         ).tocsr()
         return cls.from_arrays(
@@ -598,5 +610,7 @@ def _validate(eco: Economy) -> list[Problem]:
         if eco.resource_caps is not None:
             for k, cap in enumerate(eco.resource_caps):
                 if np.isnan(cap) or cap < 0:
-                    problems.append(Problem(f"cap of resource {eco.resources[k]}", f"{cap} is invalid"))
+                    problems.append(
+                        Problem(f"cap of resource {eco.resources[k]}", f"{cap} is invalid")
+                    )
     return problems

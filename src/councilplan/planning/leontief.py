@@ -58,7 +58,7 @@ class LeontiefSolution:
 
 
 def leontief_solve(
-    A: sp.sparray | sp.spmatrix,
+    A: sp.csr_array,
     b: Any,
     *,
     transpose: bool = False,
@@ -72,7 +72,7 @@ def leontief_solve(
     ``maxiter`` bounds the matrix-vector products. Raises :class:`ConvergenceError`
     when the tolerance is not reached (for instance when ``rho(A)`` is at or above 1).
     """
-    M = A.T if transpose else A
+    M: sp.csr_array | sp.csc_array = A.T if transpose else A
     n = int(M.shape[0])
     rhs = np.asarray(b, dtype=np.float64)
     if rhs.shape != (n,):
@@ -122,8 +122,9 @@ def leontief_solve(
         if used == "bicgstab":
             dx, info = spla.bicgstab(op, r, rtol=inner, atol=0.0, maxiter=max(1, budget // 2))
         else:
-            dx, info = spla.gmres(op, r, rtol=inner, atol=0.0, restart=30,
-                                  maxiter=max(1, budget // 30))
+            dx, info = spla.gmres(
+                op, r, rtol=inner, atol=0.0, restart=30, maxiter=max(1, budget // 30)
+            )
         if info < 0 or not np.all(np.isfinite(dx)):
             if used == "bicgstab":
                 used = "gmres"  # breakdown: fall back to the more robust method

@@ -38,7 +38,7 @@ class PerronEstimate:
 
 
 def perron_root(
-    M: sp.sparray | sp.spmatrix,
+    M: sp.csr_array,
     *,
     rtol: float = 1e-9,
     maxiter: int = 10_000,
@@ -51,11 +51,10 @@ def perron_root(
     upper bound, while ``lower`` may be 0. ``stop_outside=(a, b)`` stops as soon as the
     interval ``[lower, upper]`` lies wholly below ``a`` or wholly at or above ``b``.
     """
-    M = sp.csr_array(M)
     k = int(M.shape[0])
     if k == 0 or M.nnz == 0:
         return PerronEstimate(0.0, 0.0, 0.0, 0, np.ones(k))
-    col_max = float(np.max(np.abs(M).sum(axis=0)))
+    col_max = float(np.max(M.sum(axis=0)))
     shift = 0.05 * col_max
     x = np.ones(k)
     lower, upper = 0.0, col_max
@@ -119,9 +118,9 @@ def _blocks_radius(
         idx = order[starts[comp] : starts[comp + 1]]
         block = sp.csr_array(A[idx][:, idx])
         est = perron_root(block, rtol=rtol, stop_outside=stop_outside)
-        r = est.estimate if stop_outside is None else (est.lower if est.lower >= threshold else est.estimate)
+        r = est.estimate
         rho = max(rho, r)
-        if est.lower >= threshold or (stop_outside is not None and est.upper >= threshold and r >= threshold):
+        if est.lower >= threshold or r >= threshold:
             bad.append((r, idx))
     return rho, bad
 
@@ -156,7 +155,8 @@ def check_productive(eco: Economy) -> None:
             )
         )
     raise NotProductiveError(
-        f"the economy is not productive: spectral radius of A is {max(rho, worst):.6g}, not below 1",
+        f"the economy is not productive: spectral radius of A is {max(rho, worst):.6g},"
+        " not below 1",
         products,
         max(rho, worst),
         problems,

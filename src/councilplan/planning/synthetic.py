@@ -20,7 +20,10 @@ chunks, and the matrix is built directly in compressed form.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from councilplan.planning.economy import Economy, SequentialIds
@@ -64,7 +67,7 @@ def generate_economy(
     index_dtype = np.int32 if max(n, nnz) < 2**31 else np.int64
     indptr = indptr.astype(index_dtype)
 
-    indices = np.empty(nnz, dtype=index_dtype)
+    indices: npt.NDArray[np.signedinteger[Any]] = np.empty(nnz, dtype=index_dtype)
     data = np.empty(nnz, dtype=np.float64)
     for start in range(0, nnz, _CHUNK):
         stop = min(nnz, start + _CHUNK)
