@@ -202,7 +202,7 @@ class WiodTable:
             "Z", Zk, ids, ids, "set to 0" if policy == "zero" else "refused"
         )
         neg_f = negative_entries(
-            "final demand", fk, ids, ["+".join(fd_cols)],
+            "final demand", fk, ids, ["summed"],
             "need set to 0 (the published value stays in ImportResult.final_demand)"
             if policy == "zero" else "refused",
         )
