@@ -113,7 +113,9 @@ ids = st.text(alphabet="abcdefghij0123456789-", min_size=1, max_size=6)
 
 
 @given(st.lists(ids, max_size=30), st.randoms(use_true_random=False))
-def test_electorate_hash_ignores_order_and_duplicates(members: list[str], rnd: random.Random) -> None:
+def test_electorate_hash_ignores_order_and_duplicates(
+    members: list[str], rnd: random.Random
+) -> None:
     shuffled = list(members) + list(members[:3])
     rnd.shuffle(shuffled)
     a, b = Electorate.freeze(members), Electorate.freeze(shuffled)
