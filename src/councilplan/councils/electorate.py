@@ -61,7 +61,11 @@ class Electorate:
     def freeze(cls, member_ids: Iterable[str]) -> Electorate:
         """The electorate of these members (any order; duplicates collapse)."""
         ids = tuple(sorted({require_id(m, "member_id") for m in member_ids}))
-        return cls(ids, electorate_hash(ids), len(ids))
+        frozen = object.__new__(cls)  # sorted and hashed just now: skip the re-check
+        object.__setattr__(frozen, "member_ids", ids)
+        object.__setattr__(frozen, "digest", electorate_hash(ids))
+        object.__setattr__(frozen, "size", len(ids))
+        return frozen
 
     def __contains__(self, member_id: object) -> bool:
         if not isinstance(member_id, str):
