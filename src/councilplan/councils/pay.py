@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_FLOOR, Decimal, localcontext
+from decimal import ROUND_FLOOR, Decimal, Inexact, localcontext
 from enum import StrEnum
 from fractions import Fraction
 
@@ -75,6 +75,16 @@ def _exact_decimal(value: Fraction) -> Decimal:
     return d
 
 
+def _exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The exact sum of Decimals, keeping their scale (``2000.00 + 8000.00 = 10000.00``)."""
+    items = list(amounts)
+    digits = max((len(a.as_tuple().digits) for a in items), default=1)
+    with localcontext() as ctx:
+        ctx.prec = digits + len(str(len(items))) + 30
+        ctx.traps[Inexact] = True
+        return sum(items, Decimal(0))
+
+
 def _floor_to(value: Fraction, quantum: Decimal) -> Decimal:
     q = Fraction(quantum)
     steps = value // q
@@ -97,6 +107,7 @@ class PayCap:
     constituency_size: int
     ignored: int  # reports of the period from outside the constituency
     excluded: int  # reports left out on purpose (``exclude``)
+    quantum: Decimal = Decimal("0.01")
 
     def explanation(self) -> str:
         """How the cap was computed, for people and error messages."""
@@ -111,10 +122,14 @@ class PayCap:
         )
 
     def exact_text(self) -> str:
+        """The exact average: as a decimal when it has one, else as a fraction."""
         try:
-            return str(_exact_decimal(self.exact))
+            d = _exact_decimal(self.exact)
         except ValueError:
-            return f"{self.exact} (exactly; {self.cap} rounded down)"
+            return f"{self.exact} exactly, {self.cap} rounded down"
+        if Fraction(d.quantize(self.quantum)) == self.exact:
+            d = d.quantize(self.quantum)
+        return str(d)
 
 
 def pay_cap(
@@ -168,12 +183,13 @@ def pay_cap(
         period=period,
         basis=rule.basis,
         reports=n,
-        total=_exact_decimal(total),
+        total=_exact_sum(counted.values()),
         exact=exact,
         cap=_floor_to(exact, rule.quantum),
         constituency_size=constituency.size,
         ignored=ignored,
         excluded=excluded,
+        quantum=rule.quantum,
     )
 
 
