@@ -269,7 +269,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         pos = 0
         for m in _QUOTED.finditer(s):
             if s[pos : m.start()].strip():
-                bad(lineno, f"unexpected text {s[pos:m.start()].strip()!r} outside quotes")
+                bad(lineno, f"unexpected text {s[pos : m.start()].strip()!r} outside quotes")
             strings.append((m.group(1), lineno))
             pos = m.end()
         rest = s[pos:].strip()

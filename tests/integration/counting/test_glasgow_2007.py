@@ -125,9 +125,7 @@ def parse_droop_report(text: str, names: set[str]) -> RefReport:
         m = _TIE.match(msg)
         if m:
             how, purpose, tied, chosen = m.groups()
-            pending_ties.append(
-                (how, purpose, tuple(_split_names(tied, names)), _norm(chosen))
-            )
+            pending_ties.append((how, purpose, tuple(_split_names(tied, names)), _norm(chosen)))
             continue
         if msg.startswith("Begin Count"):
             stages.append(RefStage(ActionKind.FIRST_PREFERENCES, None))
@@ -149,9 +147,7 @@ def parse_droop_report(text: str, names: set[str]) -> RefReport:
         elif msg.startswith("Transfer defeated:"):
             who = _norm(msg.split(": ", 1)[1])
             assert who == pending_exclusion
-            stages.append(
-                RefStage(ActionKind.EXCLUSION, who, excluded=[who], ties=pending_ties)
-            )
+            stages.append(RefStage(ActionKind.EXCLUSION, who, excluded=[who], ties=pending_ties))
             pending_ties = []
             pending_exclusion = None
         elif msg.startswith("Elect, transfer pending:") or msg.startswith(

@@ -17,7 +17,6 @@ from fractions import Fraction
 from councilplan.councils.counting.lot import Lot
 from councilplan.councils.counting.report import (
     Action,
-    ActionKind,
     CandidateState,
     StageReport,
     TieBreak,
@@ -38,6 +37,8 @@ class _Draft:
     excluded: list[int] = field(default_factory=list)
     ratio: Fraction | None = None
     notes: list[str] = field(default_factory=list)
+    quota: Fraction | None = None
+    keep_factors: dict[str, Fraction] = field(default_factory=dict)
 
 
 class Ledger:
@@ -84,6 +85,8 @@ class Ledger:
         giver: int | None = None,
         given: int = 0,
         ratio: Fraction | None = None,
+        quota: Fraction | None = None,
+        keep_factors: dict[str, Fraction] | None = None,
     ) -> None:
         """Record a transfer: ``received[c]`` units to each candidate, ``non_transferable``
         units to none, ``given`` units out of ``giver`` (whose votes are set by the
@@ -91,7 +94,13 @@ class Ledger:
         not arrive anywhere."""
         if self._draft is not None:
             raise SolverError("stage opened before the last one was closed")
-        draft = _Draft(action=action, ratio=ratio, notes=self._next_notes)
+        draft = _Draft(
+            action=action,
+            ratio=ratio,
+            notes=self._next_notes,
+            quota=quota,
+            keep_factors=dict(keep_factors or {}),
+        )
         self._next_notes = []
         if giver is not None:
             draft.transfers[giver] = -given
@@ -99,6 +108,8 @@ class Ledger:
             if r:
                 self.votes[c] += r
                 draft.transfers[c] = draft.transfers.get(c, 0) + r
+        if giver is not None and draft.transfers.get(giver) == 0:
+            del draft.transfers[giver]
         self.non_transferable += non_transferable
         draft.nt_change = non_transferable
         draft.loss_change = given - sum(received) - non_transferable if giver is not None else 0
@@ -143,13 +154,17 @@ class Ledger:
                 excluded=tuple(names[c] for c in d.excluded),
                 status={names[c]: s for c, s in enumerate(self.state)},
                 transfer_ratio=d.ratio,
+                quota=d.quota,
+                keep_factors=d.keep_factors,
                 notes=tuple(d.notes),
             )
         )
 
     # -- ties ---------------------------------------------------------------------------
 
-    def choose(self, tied: Sequence[int], *, lowest: bool, purpose: str, use_lot: bool = True) -> int:
+    def choose(
+        self, tied: Sequence[int], *, lowest: bool, purpose: str, use_lot: bool = True
+    ) -> int:
         """One of ``tied`` by the look-back rule, then by lot (see :mod:`.ties`).
 
         Between stages the choice belongs to the stage about to open (its number is
@@ -172,8 +187,7 @@ class Ledger:
                 else f"by the votes at stage {record.by_stage}"
             )
             text = (
-                f"tie for {purpose} between {', '.join(record.tied)} broken {how}: "
-                f"{record.chosen}"
+                f"tie for {purpose} between {', '.join(record.tied)} broken {how}: {record.chosen}"
             )
             (self._draft.notes if self._draft is not None else self._next_notes).append(text)
         return chosen

@@ -21,6 +21,7 @@ Equal rankings are not part of a profile: a ranked ballot paper states a strict 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -186,14 +187,41 @@ class Profile:
     # -- transformations ------------------------------------------------------------
 
     def grouped(self) -> Profile:
-        """The same ballots with identical rankings merged (rows sorted)."""
+        """The same ballots with identical rankings merged (rows in a canonical order:
+        lexicographic in candidate index, a shorter ranking before its extensions)."""
         if self.n_groups == 0:
             return self
         r = _trim(self.rankings)
-        uniq, inverse = np.unique(r, axis=0, return_inverse=True)
-        w = np.zeros(uniq.shape[0], dtype=np.int64)
-        np.add.at(w, inverse.reshape(-1), self.weights)
-        return Profile(self.candidates, uniq, w)
+        n, width = r.shape
+        if width == 0:
+            return Profile(self.candidates, r[:1], self.weights.sum(keepdims=True))
+        # pack each row into a few int64 keys: digits (index + 1) in base (c + 1)
+        base = len(self.candidates) + 1
+        per_key = max(1, int(62 // math.log2(base)))
+        keys: list[IntArray] = []
+        for start in range(0, width, per_key):
+            key = np.zeros(n, dtype=np.int64)
+            for j in range(start, min(width, start + per_key)):
+                key = key * base + (r[:, j] + 1)
+            keys.append(key)
+        order = np.lexsort(keys[::-1])
+        changed = np.zeros(n, dtype=bool)
+        changed[0] = True
+        for key in keys:
+            k = key[order]
+            changed[1:] |= k[1:] != k[:-1]
+        starts = np.flatnonzero(changed)
+        weights = np.add.reduceat(self.weights[order], starts)
+        return Profile._trusted(self.candidates, r[order[starts]], weights)
+
+    @classmethod
+    def _trusted(cls, candidates: tuple[str, ...], rankings: IntArray, weights: IntArray) -> Profile:
+        """A profile from arrays derived from a checked profile (no second check)."""
+        p = object.__new__(cls)
+        object.__setattr__(p, "candidates", candidates)
+        object.__setattr__(p, "rankings", _readonly(np.ascontiguousarray(rankings, np.int64)))
+        object.__setattr__(p, "weights", _readonly(np.ascontiguousarray(weights, np.int64)))
+        return p
 
     def without(self, removed: Iterable[str]) -> Profile:
         """The profile with some candidates taken out (withdrawn): their marks are
@@ -249,7 +277,9 @@ def _check(candidates: Sequence[str], rankings: Any, weights: Any) -> list[Probl
     seen: set[str] = set()
     for i, c in enumerate(candidates):
         if not isinstance(c, str) or not c:
-            problems.append(Problem(f"candidate {i + 1}", "a candidate id must be a non-empty string"))
+            problems.append(
+                Problem(f"candidate {i + 1}", "a candidate id must be a non-empty string")
+            )
         elif c in seen:
             problems.append(Problem(f"candidate {i + 1}", f"duplicate candidate id {c!r}"))
         if isinstance(c, str):
@@ -273,10 +303,11 @@ def _check(candidates: Sequence[str], rankings: Any, weights: Any) -> list[Probl
     bad = np.zeros(r.shape[0], dtype=bool)
     messages: dict[int, str] = {}
 
-    def flag(mask: NDArray[np.bool_], message: str) -> None:
-        for g in np.flatnonzero(mask & ~bad).tolist():
+    def flag(mask: Any, message: str) -> None:
+        m = np.asarray(mask, dtype=bool)
+        for g in np.flatnonzero(m & ~bad).tolist():
             messages[g] = message
-        bad[mask] = True
+        bad[m] = True
 
     flag(w <= 0, "weight must be a positive integer")
     flag(((r < -1) | (r >= n)).any(axis=1), f"candidate index out of range 0..{n - 1}")
@@ -288,9 +319,15 @@ def _check(candidates: Sequence[str], rankings: Any, weights: Any) -> list[Probl
         if width > 1:
             gap = (r[:, :-1] < 0) & (r[:, 1:] >= 0)
             flag(gap.any(axis=1), "gap in ranking (-1 before a later preference)")
-            s = np.sort(r, axis=1)
-            dup = (s[:, 1:] == s[:, :-1]) & (s[:, 1:] >= 0)
-            flag(dup.any(axis=1), "a candidate is ranked more than once")
+            ok = (r >= -1) & (r < n)
+            if n <= 62:
+                bits = np.where(ok & (r >= 0), np.left_shift(1, np.where(ok, r, 0)), 0)
+                masks = np.bitwise_or.reduce(bits, axis=1)
+                dup = np.bitwise_count(masks) < (ok & (r >= 0)).sum(axis=1)
+            else:
+                s = np.sort(r, axis=1)
+                dup = ((s[:, 1:] == s[:, :-1]) & (s[:, 1:] >= 0)).any(axis=1)
+            flag(dup, "a candidate is ranked more than once")
     for g in sorted(messages)[:_MAX_PROBLEMS]:
         problems.append(Problem(f"ballot group {g + 1}", messages[g]))
     extra = len(messages) - _MAX_PROBLEMS

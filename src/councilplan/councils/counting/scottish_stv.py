@@ -60,7 +60,8 @@ def scottish_quota(valid_papers: int, seats: int) -> int:
 def check_seats(seats: int) -> None:
     if not isinstance(seats, int) or isinstance(seats, bool) or seats < 1:
         raise InvalidInput(
-            "invalid number of seats", [Problem("seats", f"must be a whole number >= 1, got {seats!r}")]
+            "invalid number of seats",
+            [Problem("seats", f"must be a whole number >= 1, got {seats!r}")],
         )
 
 
@@ -111,8 +112,9 @@ def scottish_stv(profile: Profile, seats: int, *, seed: str | int = 0) -> Count:
         if pending:
             # rules 48-49: the largest surplus first
             top = max(ledger.votes[c] for c in pending)
-            c = ledger.choose([x for x in pending if ledger.votes[x] == top], lowest=False,
-                              purpose="surplus")
+            c = ledger.choose(
+                [x for x in pending if ledger.votes[x] == top], lowest=False, purpose="surplus"
+            )
             pending.remove(c)
             total = ledger.votes[c]
             surplus = total - quota
@@ -130,8 +132,9 @@ def scottish_stv(profile: Profile, seats: int, *, seed: str | int = 0) -> Count:
             # rules 50-51: exclude the lowest
             cont = ledger.continuing()
             low = min(ledger.votes[x] for x in cont)
-            c = ledger.choose([x for x in cont if ledger.votes[x] == low], lowest=True,
-                              purpose="exclusion")
+            c = ledger.choose(
+                [x for x in cont if ledger.votes[x] == low], lowest=True, purpose="exclusion"
+            )
             piles.set_continuing(c, False)
             amount = ledger.votes[c]
             dealt = piles.transfer(c)
