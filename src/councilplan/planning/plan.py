@@ -239,7 +239,7 @@ def _structured(
             shadow_products = shadow_capacity[index] * leontief_solve(A, e, transpose=True).x
         else:
             row = np.asarray(R[[index], :].toarray()).ravel()
-            shadow_resources[index] = 1.0 / float(R[[index], :] @ x_t)
+            shadow_resources[index] = 1.0 / float(row @ x_t)
             shadow_products = shadow_resources[index] * leontief_solve(A, row, transpose=True).x
     return _finish(
         eco,
