@@ -157,6 +157,7 @@ def economy_from_pymrio(
                           notes=tuple(notes))
     meta: dict[str, Any] = {
         "source": report.source,
+        **({"year": io.year} if getattr(io, "year", None) is not None else {}),
         "pymrio_index": [list(k) if isinstance(k, tuple) else [k] for k in index],
         "pymrio_index_names": list(index.names),
         "units": {"products": units[0] if units and len(set(units)) == 1 else "see units",

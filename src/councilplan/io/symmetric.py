@@ -91,6 +91,7 @@ def read_symmetric(
     labour_unit: str | None = None,
     unit: str = "million EUR",
     source: str | None = None,
+    year: int | None = None,
     negatives: str = "zero",
     balance_rtol: float = 1e-4,
 ) -> ImportResult:
@@ -103,7 +104,7 @@ def read_symmetric(
       or ``compensation*`` row; ``None`` takes ``labour`` instead.
     * ``labour``: total labour by product, a mapping from product id or a sequence in
       product order (used when ``labour_row`` is None or there is no such row).
-    * ``unit``: the money unit of the table, for ``meta``.
+    * ``unit``: the money unit of the table; ``source`` and ``year``: for ``meta``.
     * ``negatives``: ``"zero"`` lists negative intermediate entries and negative net
       final demand and sets them to 0; ``"error"`` refuses them.
     """
@@ -246,6 +247,7 @@ def read_symmetric(
     meta: dict[str, Any] = {
         "source": report.source,
         "files": [t.file],
+        **({"year": year} if year is not None else {}),
         "units": {
             "products": unit,
             "A": f"{unit} of input per {unit} of output",

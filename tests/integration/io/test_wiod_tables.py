@@ -99,3 +99,17 @@ def test_years_countries_and_files_are_checked(io_tables: Path) -> None:
         read_wiod(iot, io_tables / "wiod2016_usaiot.csv")  # the IOT is not an SEA
     res = read_wiod(iot, sea, year=2005, country="USA")
     assert res.economy.meta["files"] == ["wiod2016_usaiot.csv", "wiod2016_usasea.csv"]
+
+
+def test_an_imported_table_survives_a_bundle(io_tables: Path, tmp_path: Path) -> None:
+    from councilplan.io import load_economy, save_economy
+
+    res = read_wiod(io_tables / "wiod2016_usaiot.csv", io_tables / "wiod2016_usasea.csv")
+    for target in (tmp_path / "usa2014", tmp_path / "usa2014.npz"):
+        back = load_economy(save_economy(res.economy, target))
+        assert list(back.product_names or []) == list(res.economy.product_names or [])
+        assert back.product_names is not None
+        assert back.product_names[0].startswith("Crop and animal production, hunting")
+        assert back.meta["year"] == 2014
+        assert back.meta["dropped"][0]["id"] == "U"
+        np.testing.assert_array_equal(labour_values(back), labour_values(res.economy))
