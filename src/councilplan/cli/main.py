@@ -1,0 +1,26 @@
+"""The ``councilplan`` command: one Typer sub-app per noun.
+
+Sub-apps live in their own modules (``cli/plan.py``, ``cli/economy.py``, ...) and are
+registered here; commands only translate arguments into calls of the cores and
+services, and results into tables or ``--json``.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from councilplan.cli import demo, economy, plan
+
+app = typer.Typer(
+    name="councilplan",
+    help="Workers' council democracy and democratic planning of production.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(plan.app, name="plan")
+app.add_typer(economy.app, name="economy")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()
