@@ -520,14 +520,18 @@ def _validate(eco: Economy) -> list[Problem]:
                 seen.add(pid)
     data = A.data
     if data.size:
-        rows = np.repeat(np.arange(n), np.diff(A.indptr))
+        indptr = A.indptr
+
+        def row_of(k: int) -> int:  # the row of stored entry k, found only for faults
+            return int(np.searchsorted(indptr, k, side="right")) - 1
+
         bad_nan = ~np.isfinite(data)
         if bad_nan.any():
             _listed(
                 problems,
                 bad_nan,
                 lambda k: Problem(
-                    f"input of {_label(eco.products, int(rows[k]))} to technique "
+                    f"input of {_label(eco.products, row_of(k))} to technique "
                     f"{_label(eco.techniques, int(A.indices[k]))}",
                     f"{data[k]} is not a finite number",
                 ),
@@ -539,7 +543,7 @@ def _validate(eco: Economy) -> list[Problem]:
                 problems,
                 bad_neg,
                 lambda k: Problem(
-                    f"input of {_label(eco.products, int(rows[k]))} to technique "
+                    f"input of {_label(eco.products, row_of(k))} to technique "
                     f"{_label(eco.techniques, int(A.indices[k]))}",
                     f"negative input {data[k]}",
                 ),
