@@ -1,0 +1,90 @@
+"""The ballot box: *what* was voted, never *who*.
+
+A paper is stored under its receipt code (:func:`councilplan.councils.receipt.receipt_code`:
+a SHA-256 of the voter's random token), with nothing else: no member, no time, no
+sequence. Papers are read in code order, which is a uniformly random order. The
+box is published only once the ballot is closed (:meth:`BallotBox.published`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from councilplan.councils.ballot import BallotStatus
+from councilplan.errors import NotFound, PreconditionFailed, Problem
+from councilplan.store.tables import ballot_box, ballots
+
+__all__ = ["BOX_HASH_PREFIX", "BallotBox", "box_sha256"]
+
+BOX_HASH_PREFIX = "councilplan-box-v1\n"
+
+
+def box_sha256(papers: Iterable[tuple[str, str]]) -> str:
+    """Digest of a published ballot set: ``sha256(prefix || code TAB paper LF ...)`` over the
+    ``(code, canonical paper)`` pairs in code order. Anyone can redo it from the set."""
+    h = hashlib.sha256(BOX_HASH_PREFIX.encode("utf-8"))
+    for code, paper in sorted(papers):
+        h.update(f"{code}\t{paper}\n".encode())
+    return h.hexdigest()
+
+
+class BallotBox:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def put(self, ballot_id: str, code: str, paper: str) -> None:
+        self._conn.execute(insert(ballot_box).values(ballot_id=ballot_id, receipt_code=code,
+                                                     paper=paper))
+
+    def take(self, ballot_id: str, code: str) -> bool:
+        """Remove the paper with this code (a re-vote replacing it); ``False`` if none."""
+        done = self._conn.execute(delete(ballot_box).where(
+            ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
+        ))
+        return done.rowcount == 1
+
+    def find(self, ballot_id: str, code: str) -> str | None:
+        return self._conn.execute(select(ballot_box.c.paper).where(
+            ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
+        )).scalar_one_or_none()
+
+    def count(self, ballot_id: str) -> int:
+        return int(self._conn.execute(
+            select(func.count()).select_from(ballot_box).where(ballot_box.c.ballot_id == ballot_id)
+        ).scalar_one())
+
+    def _papers(self, ballot_id: str) -> list[tuple[str, str]]:
+        rows = self._conn.execute(
+            select(ballot_box.c.receipt_code, ballot_box.c.paper)
+            .where(ballot_box.c.ballot_id == ballot_id).order_by(ballot_box.c.receipt_code)
+        )
+        # code order as Python compares text (hex digits: the same in every collation)
+        return sorted((r[0], r[1]) for r in rows)
+
+    def seal(self, ballot_id: str) -> list[tuple[str, str]]:
+        """Rewrite the ballot's papers in code order inside the closing transaction (so no
+        paper keeps the transaction id or heap position of its cast) and return them."""
+        papers = self._papers(ballot_id)
+        self._conn.execute(delete(ballot_box).where(ballot_box.c.ballot_id == ballot_id))
+        if papers:
+            self._conn.execute(insert(ballot_box), [
+                {"ballot_id": ballot_id, "receipt_code": c, "paper": p} for c, p in papers
+            ])
+        return papers
+
+    def published(self, ballot_id: str) -> list[tuple[str, str]]:
+        """The anonymised ballot set ``(code, paper)`` in code order; only after close."""
+        status = self._conn.execute(
+            select(ballots.c.status).where(ballots.c.ballot_id == ballot_id)
+        ).scalar_one_or_none()
+        if status is None:
+            raise NotFound(f"ballot {ballot_id} does not exist")
+        if status != BallotStatus.CLOSED.value:
+            raise PreconditionFailed(
+                f"ballot {ballot_id} is {status}: its papers stay sealed until it closes",
+                [Problem(ballot_id, "results are hidden until the close")],
+            )
+        return self._papers(ballot_id)

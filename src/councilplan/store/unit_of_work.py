@@ -1,0 +1,157 @@
+"""The unit of work: one transaction, its repositories, commit on success, rollback on error.
+
+Three ways in, one per kind of use case::
+
+    with uow:               # a governance write (create council, open ballot, recall...)
+    with uow.casting():     # casting a vote: many at once, no governance lock
+    with uow.reading():     # a read model: read-only
+
+Leaving the block normally commits; any exception rolls everything back, so a
+failure leaves nothing half-done. A block can be entered again after it ended
+(each time a new transaction); it is not shared between threads.
+
+Concurrency:
+
+* SQLite: every write transaction starts ``BEGIN IMMEDIATE`` (one writer at a
+  time, queued by the busy timeout), reads start a plain ``BEGIN``.
+* PostgreSQL (READ COMMITTED): a governance write first locks the audit log's
+  head row (``SELECT ... FOR UPDATE``), so governance writes run one after the
+  other and the chain stays linear, and every check they make sees what the last
+  one committed. A cast takes only a shared lock on its ballot's row; closing
+  a ballot takes it exclusively, so a close waits for the casts in flight and
+  every later cast sees the ballot closed. The marked register's primary key
+  stops a member being marked twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+
+from councilplan.store.audit_log import AuditLog
+from councilplan.store.ballots import BallotRepository
+from councilplan.store.box import BallotBox
+from councilplan.store.councils import CouncilRepository
+from councilplan.store.engine import READ_ONLY, is_postgresql
+from councilplan.store.mandates import MandateRepository
+from councilplan.store.members import MemberRepository
+from councilplan.store.motions import MotionRepository
+from councilplan.store.petitions import PetitionRepository
+from councilplan.store.register import MarkedRegister
+from councilplan.store.seats import SeatRepository
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """Repositories over one transaction of ``engine``."""
+
+    councils: CouncilRepository
+    members: MemberRepository
+    seats: SeatRepository
+    mandates: MandateRepository
+    ballots: BallotRepository
+    register: MarkedRegister
+    box: BallotBox
+    petitions: PetitionRepository
+    motions: MotionRepository
+    audit: AuditLog
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+        self._mode = ""
+
+    # -- entering --------------------------------------------------------------
+
+    def _begin(self, mode: str) -> Self:
+        if self._conn is not None:
+            raise RuntimeError("this unit of work is already in a transaction")
+        conn = self.engine.connect()
+        if mode == "read":
+            conn = conn.execution_options(**{READ_ONLY: True})
+        try:
+            conn.begin()
+            self._bind(conn)
+            if mode == "governance" and is_postgresql(self.engine):
+                self.audit.lock()
+        except BaseException:
+            conn.close()
+            self._conn = None
+            raise
+        self._mode = mode
+        return self
+
+    def _bind(self, conn: Connection) -> None:
+        self._conn = conn
+        self.councils = CouncilRepository(conn)
+        self.members = MemberRepository(conn)
+        self.seats = SeatRepository(conn)
+        self.mandates = MandateRepository(conn)
+        self.ballots = BallotRepository(conn)
+        self.register = MarkedRegister(conn)
+        self.box = BallotBox(conn)
+        self.petitions = PetitionRepository(conn)
+        self.motions = MotionRepository(conn)
+        self.audit = AuditLog(conn)
+
+    def _end(self, failed: bool) -> None:
+        conn = self._conn
+        self._conn = None
+        if conn is None:
+            return
+        try:
+            if failed or self._mode == "read":
+                conn.rollback()
+            else:
+                conn.commit()
+        finally:
+            conn.close()
+
+    def __enter__(self) -> Self:
+        return self._begin("governance")
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._end(failed=exc_type is not None)
+
+    @contextmanager
+    def casting(self) -> Iterator[Self]:
+        """A write transaction for casting votes (no governance lock)."""
+        self._begin("cast")
+        try:
+            yield self
+        except BaseException:
+            self._end(failed=True)
+            raise
+        self._end(failed=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[Self]:
+        """A read-only transaction (rolled back at the end)."""
+        self._begin("read")
+        try:
+            yield self
+        except BaseException:
+            self._end(failed=True)
+            raise
+        self._end(failed=False)
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection (inside a block only)."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not in a transaction")
+        return self._conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn is not None
