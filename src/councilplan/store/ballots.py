@@ -13,13 +13,14 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from councilplan.councils.ballot import Ballot, BallotPurpose, BallotStatus
 from councilplan.councils.decision import DecisionRule, MajorityBasis, TieRule
 from councilplan.councils.electorate import Electorate
 from councilplan.errors import InvalidInput, NotFound
 from councilplan.store.tables import ballot_electorate, ballot_seats, ballots
+from councilplan.store.types import AnyRow
 
 __all__ = ["BallotRecord", "BallotRepository", "BallotSeat", "CastingView", "rule_from_payload"]
 
@@ -91,7 +92,7 @@ _COLUMNS = (
 )
 
 
-def _record(row: Row[Any], electorate: Electorate | None) -> BallotRecord:
+def _record(row: AnyRow, electorate: Electorate | None) -> BallotRecord:
     ballot = Ballot(
         ballot_id=row[0], council_id=row[1], question=row[2], options=tuple(row[3]),
         method=row[4], opens_at=row[5], closes_at=row[6], rule=rule_from_payload(row[7]),

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from councilplan.councils.council import Council, CouncilKind, CouncilTree
 from councilplan.errors import NotFound
 from councilplan.store.tables import councils
+from councilplan.store.types import AnyRow
 
 __all__ = ["CouncilRepository"]
 
 
-def _council(row: Row[tuple[str, str, str, str | None]]) -> Council:
+def _council(row: AnyRow) -> Council:
     return Council(row[0], row[1], CouncilKind(row[2]), row[3])
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from councilplan.councils.mandate import EndReason, Mandate
 from councilplan.councils.pay import PaySetting
 from councilplan.councils.term import Term
 from councilplan.errors import NotFound
 from councilplan.store.tables import mandates, pay_settings
+from councilplan.store.types import AnyRow
 
 __all__ = ["MandateRepository"]
 
@@ -21,7 +21,7 @@ _COLUMNS = (mandates.c.mandate_id, mandates.c.seat_id, mandates.c.council_id,
             mandates.c.ended_at, mandates.c.end_reason)
 
 
-def _mandate(row: Row[Any]) -> Mandate:
+def _mandate(row: AnyRow) -> Mandate:
     return Mandate(row[0], row[1], row[2], row[3], Term(row[4], row[5]), row[6],
                    None if row[7] is None else EndReason(row[7]))
 

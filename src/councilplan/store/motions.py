@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from councilplan.councils.motion import Amendment, AmendmentStatus, Motion, MotionStatus
 from councilplan.errors import NotFound
 from councilplan.store.tables import motions
+from councilplan.store.types import AnyRow
 
 __all__ = ["MotionRepository"]
 
@@ -23,7 +24,7 @@ def _amendments(motion: Motion) -> list[dict[str, Any]]:
             for a in motion.amendments]
 
 
-def _motion(row: Row[Any]) -> Motion:
+def _motion(row: AnyRow) -> Motion:
     amendments = tuple(
         Amendment(a["amendment_id"], a["proposed_by"], a["old_text"], a["new_text"],
                   AmendmentStatus(a["status"]))

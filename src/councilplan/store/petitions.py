@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from councilplan.councils.decision import DecisionRule
 from councilplan.councils.electorate import Electorate
@@ -14,6 +13,7 @@ from councilplan.councils.recall import PetitionStatus, RecallPetition
 from councilplan.errors import NotFound
 from councilplan.store.ballots import rule_from_payload
 from councilplan.store.tables import petition_constituents, petition_signatures, petitions
+from councilplan.store.types import AnyRow
 
 __all__ = ["PetitionRepository"]
 
@@ -46,7 +46,7 @@ class PetitionRepository:
                 for m in petition.constituency.member_ids
             ])
 
-    def _load(self, row: Row[Any]) -> tuple[RecallPetition, DecisionRule]:
+    def _load(self, row: AnyRow) -> tuple[RecallPetition, DecisionRule]:
         pid = row[0]
         ids = self._conn.execute(
             select(petition_constituents.c.member_id)

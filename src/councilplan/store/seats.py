@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, insert, select
 
 from councilplan.councils.seat import Seat, SeatKind
 from councilplan.errors import InvalidInput, NotFound
 from councilplan.store.tables import seats
+from councilplan.store.types import AnyRow
 
 __all__ = ["SeatRepository"]
 
@@ -17,7 +17,7 @@ _COLUMNS = (seats.c.seat_id, seats.c.council_id, seats.c.title, seats.c.kind,
             seats.c.term_seconds, seats.c.lead_seconds, seats.c.delegate_to)
 
 
-def _seat(row: Row[Any]) -> Seat:
+def _seat(row: AnyRow) -> Seat:
     return Seat(row[0], row[1], row[2], SeatKind(row[3]), timedelta(seconds=row[4]),
                 timedelta(seconds=row[5]), row[6])
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import DateTime, Dialect, String, Text
+from sqlalchemy import DateTime, Dialect, Row, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from councilplan.errors import InvalidInput
 
-__all__ = ["DecimalText", "JsonText", "UtcDateTime", "canonical_text"]
+__all__ = ["AnyRow", "DecimalText", "JsonText", "UtcDateTime", "canonical_text"]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -91,3 +91,7 @@ class JsonText(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
+
+
+AnyRow: TypeAlias = "Row[*tuple[Any, ...]]"
+"""A result row of any width (SQLAlchemy 2.1 rows are variadic generics)."""
