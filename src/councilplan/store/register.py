@@ -38,7 +38,7 @@ class MarkedRegister:
             done = self._conn.execute(
                 insert(marked_register).from_select(
                     ["ballot_id", "member_id", "revote_check"], source
-                )
+                ).execution_options(preserve_rowcount=True)  # INSERT rowcount is off otherwise
             )
         except IntegrityError:
             raise PreconditionFailed(

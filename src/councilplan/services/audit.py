@@ -1,0 +1,49 @@
+"""Verifying the audit log: recompute the chain and hold it against every checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from councilplan.councils.audit import Checkpoint, verify_chain
+from councilplan.services.views import AuditReport
+from councilplan.store.audit_log import StoredCheckpoint
+from councilplan.store.unit_of_work import UnitOfWork
+
+__all__ = ["audit_checkpoints", "audit_entries", "verify_audit"]
+
+
+def verify_audit(uow: UnitOfWork, checkpoints: Iterable[Checkpoint] = ()) -> AuditReport:
+    """Recompute every entry's hash and link, in sequence order, and check the log
+    against the stored checkpoints (taken at each ballot's opening and closing), the
+    head row, and any ``checkpoints`` kept elsewhere (published, printed, copied).
+
+    Finds altered, removed and reordered entries, and a log cut short or rewritten
+    since a checkpoint; the report names the first bad entry.
+    """
+    extra = list(checkpoints)
+    with uow.reading():
+        entries = list(uow.audit.entries())
+        stored = [c.checkpoint for c in uow.audit.checkpoints()]
+        head = uow.audit.head()
+    cps = [*stored, head, *extra]
+    report = verify_chain(entries, cps)
+    fault = report.fault
+    return AuditReport(
+        ok=report.ok, entries=report.entries, verified=report.verified,
+        head_size=head.size, head_hash=head.head_hash, checkpoints=len(cps),
+        fault_sequence=None if fault is None else fault.sequence,
+        fault_kind=None if fault is None else fault.kind.value,
+        fault_message=None if fault is None else fault.message, message=str(report),
+    )
+
+
+def audit_checkpoints(uow: UnitOfWork) -> tuple[StoredCheckpoint, ...]:
+    """The checkpoints taken at ballots' openings and closings, oldest first (publish them)."""
+    with uow.reading():
+        return tuple(uow.audit.checkpoints())
+
+
+def audit_entries(uow: UnitOfWork) -> tuple[tuple[int, str, str], ...]:
+    """``(sequence, entry_hash, canonical event)`` of every entry."""
+    with uow.reading():
+        return tuple((e.sequence, e.entry_hash, e.canonical) for e in uow.audit.entries())

@@ -1,0 +1,60 @@
+"""Ballot papers: what a vote looks like for each counting method, in canonical text.
+
+=========================  ==============================================
+``yes-no``                 one of ``"yes"``, ``"no"``, ``"abstain"``
+ranked methods             a ranking: distinct options, best first, >= 1
+(``scottish-stv``,
+``meek``, ``irv``,
+``schulze[-wv]``,
+``ranked-pairs[-wv]``)
+``approval``               the options approved: distinct, >= 1 (stored
+                           sorted, so the paper shows no marking order)
+=========================  ==============================================
+
+The stored paper is canonical JSON (``"yes"``, ``["b","a"]``): one text per
+paper, the same bytes whoever cast it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from councilplan.councils.counting import Choice, Method
+from councilplan.errors import InvalidInput, Problem
+from councilplan.store.types import canonical_text
+
+__all__ = ["KNOWN_METHODS", "YES_NO", "canonical_paper", "read_paper"]
+
+YES_NO = "yes-no"
+KNOWN_METHODS = frozenset({YES_NO, *(m.value for m in Method)})
+
+
+def canonical_paper(method: str, options: Sequence[str], choice: Any) -> str:
+    """The canonical text of a valid paper; :class:`InvalidInput` naming what is wrong."""
+    if method == YES_NO:
+        if not isinstance(choice, str) or choice not in {c.value for c in Choice}:
+            raise InvalidInput("not a valid paper",
+                               [Problem("choice", f"yes, no or abstain, not {choice!r}")])
+        return canonical_text(choice)
+    if isinstance(choice, str):
+        choice = [choice]
+    if not isinstance(choice, Sequence) or not choice:
+        raise InvalidInput("not a valid paper",
+                           [Problem("choice", "mark at least one option")])
+    marks = list(choice)
+    problems = [Problem("choice", f"{m!r} is not an option of this ballot")
+                for m in marks if m not in options]
+    if len(set(marks)) != len(marks):
+        problems.append(Problem("choice", "an option is marked more than once"))
+    if problems:
+        raise InvalidInput("not a valid paper", problems)
+    if method == Method.APPROVAL.value:
+        marks = sorted(marks, key=list(options).index)
+    return canonical_text(marks)
+
+
+def read_paper(text: str) -> Any:
+    """A stored paper back as data (``"yes"`` or a list of options)."""
+    return json.loads(text)

@@ -1,0 +1,117 @@
+"""Casting a vote, replacing it before the close, and "did my vote count?".
+
+The receipt scheme is :mod:`councilplan.councils.receipt`: the voter keeps a
+random token; the box stores the paper under ``receipt_code(ballot, token)``.
+The marked register, in the same transaction, marks the member once.
+
+Replacing a vote: the voter presents the token of their last vote. To make sure
+only *their* last token can replace a paper (a token someone showed you must
+not let you delete their paper), the register keeps
+:func:`revote_check` -- ``sha256("councilplan-revote-v1" NUL ballot NUL member NUL
+token)``: a different hash of the same token, bound to the member. Without the
+token it cannot be tied to any receipt code, so the register still says nothing
+about what anybody voted. The check is dropped when the ballot closes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import Any
+
+from councilplan.councils.ballot import Ballot, BallotStatus, cast_problems
+from councilplan.councils.receipt import MIN_TOKEN_BYTES, Receipt, issue_receipt, receipt_code
+from councilplan.errors import InvalidInput, PreconditionFailed, Problem
+from councilplan.services.papers import canonical_paper, read_paper
+from councilplan.services.views import ReceiptCheck
+from councilplan.store.unit_of_work import UnitOfWork
+
+__all__ = ["cast_vote", "revote_check", "verify_receipt"]
+
+_REVOTE = b"councilplan-revote-v1\x00"
+
+
+def revote_check(ballot_id: str, member_id: str, token: bytes) -> str:
+    """The register's check that a presented token is the member's last receipt."""
+    data = _REVOTE + ballot_id.encode("utf-8") + b"\x00" + member_id.encode("utf-8") + b"\x00"
+    return hashlib.sha256(data + token).hexdigest()
+
+
+def _token(value: Receipt | str | bytes, what: str) -> bytes:
+    if isinstance(value, Receipt):
+        value = value.token_hex
+    if isinstance(value, str):
+        try:
+            value = bytes.fromhex(value.strip())
+        except ValueError:
+            raise InvalidInput(f"the {what} is not a receipt token (hex digits)") from None
+    if len(value) < MIN_TOKEN_BYTES:
+        raise InvalidInput(f"the {what} is too short to be a receipt token")
+    return value
+
+
+def cast_vote(
+    uow: UnitOfWork,
+    ballot_id: str,
+    member_id: str,
+    choice: Any,
+    now: datetime,
+    *,
+    previous: Receipt | str | bytes | None = None,
+    token: bytes | None = None,
+) -> Receipt:
+    """Cast ``member_id``'s paper ``choice`` (see :mod:`councilplan.services.papers`).
+
+    Returns the receipt (keep ``token_hex``: it is the only way to check the vote or
+    replace it). A second vote must present ``previous`` (the last receipt or its
+    token): it replaces that paper, never adds one. Refused when the ballot is not
+    open at ``now``, the member is not in its electorate, or the paper is invalid.
+    """
+    token = secrets.token_bytes(32) if token is None else token
+    receipt = issue_receipt(ballot_id, token)
+    with uow.casting():
+        view = uow.ballots.casting_view(ballot_id)
+        probe = Ballot(ballot_id, "-", "-", view.options, view.method, view.opens_at,
+                       view.closes_at, seats=view.seats, status=view.status)
+        problems = cast_problems(probe, member_id, now)
+        if problems:
+            raise PreconditionFailed(f"no vote in ballot {ballot_id} now", problems)
+        paper = canonical_paper(view.method, view.options, choice)
+        check = revote_check(ballot_id, member_id, token)
+        if previous is None:
+            if not uow.register.mark(ballot_id, member_id, check):
+                raise PreconditionFailed(f"no vote in ballot {ballot_id} now",
+                                         [Problem(ballot_id, "not in this ballot's electorate")])
+        else:
+            old = _token(previous, "previous receipt")
+            if not uow.register.remark(ballot_id, member_id,
+                                       revote_check(ballot_id, member_id, old), check):
+                raise PreconditionFailed(
+                    f"the vote in ballot {ballot_id} cannot be replaced",
+                    [Problem(ballot_id, "that receipt is not the member's last vote in this "
+                             "ballot (or the member has not voted)")],
+                )
+            if not uow.box.take(ballot_id, receipt_code(ballot_id, old)):
+                raise PreconditionFailed(
+                    f"the vote in ballot {ballot_id} cannot be replaced",
+                    [Problem(ballot_id, "the earlier paper is not in the box")],
+                )
+        uow.box.put(ballot_id, receipt.code, paper)
+    return receipt
+
+
+def verify_receipt(uow: UnitOfWork, ballot_id: str, receipt: Receipt | str | bytes) -> ReceiptCheck:
+    """Did my vote count? Finds the receipt's paper in the box (the paper itself is shown
+    only after the close, when the whole anonymised set is published)."""
+    token = _token(receipt, "receipt")
+    code = receipt_code(ballot_id, token)
+    with uow.reading():
+        record = uow.ballots.get(ballot_id)
+        paper = uow.box.find(ballot_id, code)
+        closed = record.ballot.status is BallotStatus.CLOSED
+        return ReceiptCheck(
+            ballot_id=ballot_id, code=code, status=record.ballot.status.value,
+            found=paper is not None, counted=closed and paper is not None,
+            paper=read_paper(paper) if closed and paper is not None else None,
+        )
