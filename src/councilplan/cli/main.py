@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from councilplan.cli import demo, economy, plan
+from councilplan.cli import count, demo, economy, plan
 
 app = typer.Typer(
     name="councilplan",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(plan.app, name="plan")
 app.add_typer(economy.app, name="economy")
+app.command("count")(count.count)
 app.command("demo")(demo.demo)
 
 
