@@ -138,7 +138,9 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
 
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines()
+    lines = re.split(r"\r\n|\r|\n", text)
+    if lines and lines[-1] == "":
+        lines.pop()
     stripped = [_strip_comment(x) for x in lines]
     i = 0
     n_lines = len(lines)

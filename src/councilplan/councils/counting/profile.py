@@ -138,6 +138,13 @@ class Profile:
         if weights is None:
             w = np.ones(r.shape[0], dtype=np.int64)
         else:
+            if not isinstance(weights, np.ndarray):
+                if not all(isinstance(x, int | np.integer) for x in weights):
+                    raise InvalidInput(
+                        "invalid ballot profile",
+                        [Problem("weights", "weights must be integers (whole ballot papers)")],
+                    )
+                weights = np.array(list(weights), dtype=np.int64)
             w = np.asarray(weights)
             if w.dtype.kind not in "iu":
                 raise InvalidInput(
@@ -215,7 +222,9 @@ class Profile:
         return Profile._trusted(self.candidates, r[order[starts]], weights)
 
     @classmethod
-    def _trusted(cls, candidates: tuple[str, ...], rankings: IntArray, weights: IntArray) -> Profile:
+    def _trusted(
+        cls, candidates: tuple[str, ...], rankings: IntArray, weights: IntArray
+    ) -> Profile:
         """A profile from arrays derived from a checked profile (no second check)."""
         p = object.__new__(cls)
         object.__setattr__(p, "candidates", candidates)

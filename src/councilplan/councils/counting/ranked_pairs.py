@@ -2,13 +2,13 @@
 
 Every pairwise majority ``a`` over ``b`` (see :mod:`.pairwise`) is taken in order of
 strength, strongest first, and *locked* unless it would make a cycle with those
-already locked (then it is *skipped*); each is a stage. Majorities of equal strength
-are ordered by a tie-breaking ranking of the candidates drawn by lot from the
-published seed (Zavist & Tideman 1989): the pair whose winner ranks higher goes
-first; with the same winner, the pair whose loser ranks lower. The winner is the
-candidate over whom nothing is locked; the ranking is the order the locked pairs
-give (candidates they leave unrelated, through equal pairwise counts, in the
-tie-breaking order).
+already locked (then it is *skipped*); each is a stage. Ties are settled by a
+tie-breaking ranking of the candidates (TBRC) drawn by lot from the published seed,
+as Zavist & Tideman (1989) do: majorities of equal strength go in TBRC order (the
+pair whose winner ranks higher first; with the same winner, the pair whose loser
+ranks lower); a pair with *no* majority (equal pairwise counts) is taken last, with
+strength 0, in the direction the TBRC gives. The locked pairs then order every pair
+of candidates: the ranking is that order, the winner its first.
 """
 
 from __future__ import annotations
@@ -54,6 +54,13 @@ def ranked_pairs(
     n = pairwise_counts(profile)
     d = link_strengths(n, strength)
     pairs = [(a, b) for a in range(c) for b in range(c) if d[a][b] > 0]
+    # no majority either way: directed by the TBRC, strength 0
+    pairs += [
+        (a, b)
+        for a in range(c)
+        for b in range(c)
+        if a != b and n[a][b] == n[b][a] and place[a] < place[b]
+    ]
     pairs.sort(key=lambda ab: (-d[ab[0]][ab[1]], place[ab[0]], -place[ab[1]]))
 
     ties: list[TieBreak] = []
@@ -72,11 +79,11 @@ def ranked_pairs(
     while k < len(pairs):
         s = d[pairs[k][0]][pairs[k][1]]
         group = [ab for ab in pairs[k:] if d[ab[0]][ab[1]] == s]
-        if len(group) > 1:
+        if len(group) > 1 or s == 0:
             ties.append(
                 TieBreak(
                     len(stages) + 1,
-                    "pair-order",
+                    "no-majority" if s == 0 else "pair-order",
                     tuple(f"{names[a]}>{names[b]}" for a, b in group),
                     f"{names[group[0][0]]}>{names[group[0][1]]}",
                     "lot",
@@ -108,12 +115,8 @@ def ranked_pairs(
     while rest:
         free = [x for x in rest if not any(locked[y][x] for y in rest)]
         free.sort(key=lambda x: place[x])
-        if not order and len(free) > 1:
-            ties.append(
-                TieBreak(
-                    len(stages), "winner", tuple(names[x] for x in free), names[free[0]], "lot"
-                )
-            )
+        if len(free) != 1:  # pragma: no cover - every pair is ordered by now
+            raise AssertionError("ranked pairs left candidates unordered")
         order.append(free[0])
         rest.remove(free[0])
     winner = names[order[0]]
