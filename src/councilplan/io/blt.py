@@ -94,10 +94,13 @@ class BltElection:
 def read_blt(source: str | os.PathLike[str]) -> BltElection:
     """Read a ``.blt`` file.
 
-    ``source`` is a path (a :class:`os.PathLike`, or a ``str`` that has no newline and
-    names an existing file) or the text itself (any other ``str``).
+    ``source`` is a path (a :class:`os.PathLike`, or a ``str`` without a newline that
+    names an existing file or ends in ``.blt``) or the text itself (any other ``str``).
     """
-    if isinstance(source, os.PathLike) or ("\n" not in source and Path(source).is_file()):
+    if isinstance(source, os.PathLike) or (
+        "\n" not in source
+        and (source.strip().lower().endswith(".blt") or Path(source).is_file())
+    ):
         path = Path(source)
         try:
             text = path.read_text(encoding="utf-8-sig")

@@ -126,6 +126,8 @@ def test_malformed_files(text: str, where: str, fragment: str) -> None:
 def test_unreadable_path(tmp_path: Path) -> None:
     with pytest.raises(BallotFileError):
         read_blt(tmp_path / "missing.blt")
+    with pytest.raises(BallotFileError, match="cannot read"):
+        read_blt(str(tmp_path / "missing.blt"))
 
 
 def test_writer_refuses_quotes_and_clashes() -> None:
