@@ -37,7 +37,9 @@ def test_count_json_shape_and_condorcet_winner(tmp_path: Path) -> None:
         assert out["elected"] == ["Nashville"]
         assert isinstance(out["stages"], list)
     res = runner.invoke(app, ["count", str(f), "--method", "irv", "--json"])
-    assert json.loads(res.stdout)["elected"] == ["Knoxville"]  # IRV: Chattanooga out, then Nashville
+    assert json.loads(res.stdout)["elected"] == [
+        "Knoxville"
+    ]  # IRV: Chattanooga out, then Nashville
 
 
 def test_count_glasgow_ward_human(elections: Path) -> None:
