@@ -51,6 +51,23 @@ def _token(value: Receipt | str | bytes, what: str) -> bytes:
     return value
 
 
+def _ensure_open(uow: UnitOfWork, ballot_id: str, member_id: str, now: datetime) -> None:
+    """Refuse unless the ballot is open at ``now`` (holding its row in share mode)."""
+    view = uow.ballots.casting_view(ballot_id)
+    if not (view.status is BallotStatus.OPEN and view.opens_at <= now < view.closes_at):
+        probe = Ballot(ballot_id, "-", "-", view.options, view.method, view.opens_at,
+                       view.closes_at, seats=view.seats, status=view.status)
+        raise PreconditionFailed(f"no vote in ballot {ballot_id} now",
+                                 cast_problems(probe, member_id, now))
+
+
+def _refusal(uow: UnitOfWork, ballot_id: str, member_id: str, now: datetime) -> Exception:
+    """Why a first vote marked nobody: the ballot is not open, or not their ballot."""
+    _ensure_open(uow, ballot_id, member_id, now)
+    return PreconditionFailed(f"no vote in ballot {ballot_id} now",
+                              [Problem(ballot_id, "not in this ballot's electorate")])
+
+
 def cast_vote(
     uow: UnitOfWork,
     ballot_id: str,
@@ -70,34 +87,25 @@ def cast_vote(
     """
     token = secrets.token_bytes(32) if token is None else token
     receipt = issue_receipt(ballot_id, token)
-    with uow.casting():
-        view = uow.ballots.casting_view(ballot_id)
-        probe = Ballot(ballot_id, "-", "-", view.options, view.method, view.opens_at,
-                       view.closes_at, seats=view.seats, status=view.status)
-        problems = cast_problems(probe, member_id, now)
-        if problems:
-            raise PreconditionFailed(f"no vote in ballot {ballot_id} now", problems)
-        paper = canonical_paper(view.method, view.options, choice)
+    old = None if previous is None else _token(previous, "previous receipt")
+    with uow.casting(single_statement=True):
+        shape = uow.ballots.shape(ballot_id)
+        if not shape.opens_at <= now < shape.closes_at:
+            _ensure_open(uow, ballot_id, member_id, now)
+        paper = canonical_paper(shape.method, shape.options, choice)
         check = revote_check(ballot_id, member_id, token)
-        if previous is None:
-            if not uow.register.mark(ballot_id, member_id, check):
-                raise PreconditionFailed(f"no vote in ballot {ballot_id} now",
-                                         [Problem(ballot_id, "not in this ballot's electorate")])
-        else:
-            old = _token(previous, "previous receipt")
-            if not uow.register.remark(ballot_id, member_id,
-                                       revote_check(ballot_id, member_id, old), check):
-                raise PreconditionFailed(
-                    f"the vote in ballot {ballot_id} cannot be replaced",
-                    [Problem(ballot_id, "that receipt is not the member's last vote in this "
-                             "ballot (or the member has not voted)")],
-                )
-            if not uow.box.take(ballot_id, receipt_code(ballot_id, old)):
-                raise PreconditionFailed(
-                    f"the vote in ballot {ballot_id} cannot be replaced",
-                    [Problem(ballot_id, "the earlier paper is not in the box")],
-                )
-        uow.box.put(ballot_id, receipt.code, paper)
+        if old is None:
+            if not uow.desk.first_vote(ballot_id, member_id, check, receipt.code, paper):
+                raise _refusal(uow, ballot_id, member_id, now)
+        elif not uow.desk.replace_vote(ballot_id, member_id,
+                                       revote_check(ballot_id, member_id, old), check,
+                                       receipt_code(ballot_id, old), receipt.code, paper):
+            _ensure_open(uow, ballot_id, member_id, now)
+            raise PreconditionFailed(
+                f"the vote in ballot {ballot_id} cannot be replaced",
+                [Problem(ballot_id, "that receipt is not the member's last vote in this "
+                         "ballot (or the member has not voted)")],
+            )
     return receipt
 
 

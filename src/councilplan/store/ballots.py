@@ -7,13 +7,14 @@ result only once the ballot is closed).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from councilplan.councils.ballot import Ballot, BallotPurpose, BallotStatus
 from councilplan.councils.decision import DecisionRule, MajorityBasis, TieRule
@@ -22,7 +23,10 @@ from councilplan.errors import InvalidInput, NotFound
 from councilplan.store.tables import ballot_electorate, ballot_seats, ballots
 from councilplan.store.types import AnyRow
 
-__all__ = ["BallotRecord", "BallotRepository", "BallotSeat", "CastingView", "rule_from_payload"]
+__all__ = [
+    "BallotRecord", "BallotRepository", "BallotSeat", "BallotShape", "CastingView",
+    "rule_from_payload",
+]
 
 Lock = Literal["share", "update"] | None
 
@@ -71,6 +75,17 @@ class BallotRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class BallotShape:
+    """What never changes once a ballot exists: options, method, seats and times."""
+
+    options: tuple[str, ...]
+    method: str
+    seats: int
+    opens_at: datetime
+    closes_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CastingView:
     """What a cast needs to know about its ballot, read under a shared lock."""
 
@@ -90,6 +105,14 @@ _COLUMNS = (
     ballots.c.closed_at, ballots.c.seed, ballots.c.electorate_size, ballots.c.electorate_hash,
     ballots.c.papers, ballots.c.box_sha256, ballots.c.result,
 )
+
+
+_SHAPES: weakref.WeakKeyDictionary[Engine, dict[str, BallotShape]] = weakref.WeakKeyDictionary()
+
+_CASTING_VIEW = select(
+    ballots.c.status, ballots.c.opens_at, ballots.c.closes_at, ballots.c.options,
+    ballots.c.method, ballots.c.seats,
+).where(ballots.c.ballot_id == bindparam("b")).with_for_update(read=True)
 
 
 def _record(row: AnyRow, electorate: Electorate | None) -> BallotRecord:
@@ -150,14 +173,27 @@ class BallotRepository:
     def casting_view(self, ballot_id: str) -> CastingView:
         """The ballot's status, times, options and method, under a shared row lock
         (PostgreSQL): a close waits for casts in flight, and casts after it see it closed."""
-        stmt = select(ballots.c.status, ballots.c.opens_at, ballots.c.closes_at,
-                      ballots.c.options, ballots.c.method, ballots.c.seats
-                      ).where(ballots.c.ballot_id == ballot_id).with_for_update(read=True)
-        row = self._conn.execute(stmt).first()
+        row = self._conn.execute(_CASTING_VIEW, {"b": ballot_id}).first()
         if row is None:
             raise NotFound(f"ballot {ballot_id} does not exist")
         return CastingView(ballot_id, BallotStatus(row[0]), row[1], row[2], tuple(row[3]),
                            row[4], row[5])
+
+    def shape(self, ballot_id: str) -> BallotShape:
+        """The ballot's options, method, seats and times: fixed when it was created, so
+        cached per engine (a cast checks its paper and time without a round trip)."""
+        cache = _SHAPES.setdefault(self._conn.engine, {})
+        found = cache.get(ballot_id)
+        if found is None:
+            row = self._conn.execute(
+                select(ballots.c.options, ballots.c.method, ballots.c.seats, ballots.c.opens_at,
+                       ballots.c.closes_at).where(ballots.c.ballot_id == ballot_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"ballot {ballot_id} does not exist")
+            found = cache[ballot_id] = BallotShape(tuple(row[0]), row[1], row[2], row[3],
+                                                   row[4])
+        return found
 
     def electorate(self, ballot_id: str, size: int | None = None,
                    digest: str | None = None) -> Electorate:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from councilplan.councils.ballot import BallotStatus
 from councilplan.errors import NotFound, PreconditionFailed, Problem
+from councilplan.store.prepared import Prepared
 from councilplan.store.tables import ballot_box, ballots
 
 __all__ = ["BOX_HASH_PREFIX", "BallotBox", "box_sha256"]
@@ -31,20 +32,22 @@ def box_sha256(papers: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
+_PUT = Prepared(insert(ballot_box).values(ballot_id=bindparam("b"),
+                                          receipt_code=bindparam("c"), paper=bindparam("p")))
+_TAKE = Prepared(delete(ballot_box).where(ballot_box.c.ballot_id == bindparam("b"),
+                                          ballot_box.c.receipt_code == bindparam("c")))
+
+
 class BallotBox:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def put(self, ballot_id: str, code: str, paper: str) -> None:
-        self._conn.execute(insert(ballot_box).values(ballot_id=ballot_id, receipt_code=code,
-                                                     paper=paper))
+        _PUT.execute(self._conn, {"b": ballot_id, "c": code, "p": paper})
 
     def take(self, ballot_id: str, code: str) -> bool:
         """Remove the paper with this code (a re-vote replacing it); ``False`` if none."""
-        done = self._conn.execute(delete(ballot_box).where(
-            ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
-        ))
-        return done.rowcount == 1
+        return _TAKE.execute(self._conn, {"b": ballot_id, "c": code}).rowcount == 1
 
     def find(self, ballot_id: str, code: str) -> str | None:
         return self._conn.execute(select(ballot_box.c.paper).where(

@@ -20,6 +20,8 @@ means ``postgresql+psycopg://`` (psycopg 3).
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,6 +41,7 @@ __all__ = [
     "is_sqlite",
     "make_engine",
     "normalise_url",
+    "writer_lock",
 ]
 
 ENV_VAR = "COUNCILPLAN_DATABASE_URL"
@@ -88,13 +91,35 @@ def is_postgresql(engine_or_url: Engine | URL) -> bool:
     return url.get_backend_name() == "postgresql"
 
 
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def writer_lock(engine: Engine) -> threading.Lock | None:
+    """The in-process queue for a SQLite engine's writers (``None`` for PostgreSQL).
+
+    SQLite admits one writer at a time; a thread that finds the write lock taken
+    waits in SQLite's busy handler, which *sleeps* in growing steps (up to 100 ms).
+    Threads of one process therefore queue on this lock first, so each writer
+    starts the moment the last one commits; other processes still meet the busy
+    timeout.
+    """
+    if engine.url.get_backend_name() != "sqlite":
+        return None
+    lock = _WRITE_LOCKS.get(engine)
+    if lock is None:
+        lock = _WRITE_LOCKS.setdefault(engine, threading.Lock())
+    return lock
+
+
 def make_engine(url: str | URL | None = None, *, echo: bool = False, pool_size: int = 10) -> Engine:
     """An engine for ``url`` (default: :func:`database_url`), configured as described above."""
     parsed = database_url() if url is None else normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo=echo)
+    # no pre-ping: it would cost a round trip per transaction; stale connections are
+    # recycled after an hour instead
     return create_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size,
-                         pool_pre_ping=True)
+                         pool_recycle=3600)
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:

@@ -10,13 +10,38 @@ receipt replace the vote, and without the token it cannot be tied to a receipt c
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, String, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from councilplan.councils.ballot import BallotStatus
 from councilplan.errors import PreconditionFailed, Problem
-from councilplan.store.tables import ballot_electorate, marked_register
+from councilplan.store.prepared import Prepared
+from councilplan.store.tables import ballot_electorate, ballots, marked_register
 
 __all__ = ["MarkedRegister"]
+
+
+# mark a member of the electorate while the ballot is open (0 rows otherwise), holding
+# the ballot's row in share mode like any cast (the caller checks the ballot's fixed
+# times)
+_MARK = Prepared(insert(marked_register).from_select(
+    ["ballot_id", "member_id", "revote_check"],
+    select(ballot_electorate.c.ballot_id, ballot_electorate.c.member_id,
+           bindparam("c", type_=String()))
+    .join(ballots, ballots.c.ballot_id == ballot_electorate.c.ballot_id)
+    .where(
+        ballot_electorate.c.ballot_id == bindparam("b"),
+        ballot_electorate.c.member_id == bindparam("m"),
+        ballots.c.status == bindparam("open"),
+    )
+    .with_for_update(read=True, of=ballots),
+))
+
+_REMARK = Prepared(update(marked_register).where(
+    marked_register.c.ballot_id == bindparam("b"),
+    marked_register.c.member_id == bindparam("m"),
+    marked_register.c.revote_check == bindparam("old"),
+).values(revote_check=bindparam("new")))
 
 
 class MarkedRegister:
@@ -24,22 +49,17 @@ class MarkedRegister:
         self._conn = conn
 
     def mark(self, ballot_id: str, member_id: str, revote_check: str) -> bool:
-        """Mark ``member_id`` as having voted; ``False`` when they are not in the electorate.
+        """Mark ``member_id`` as having voted; ``False`` when they are not in the electorate
+        or the ballot's status is not open (the caller finds out which, and checks the
+        ballot's times).
 
         Raises :class:`PreconditionFailed` when they are marked already (a re-vote must
         present the earlier receipt, see :meth:`remark`).
         """
-        source = select(ballot_electorate.c.ballot_id, ballot_electorate.c.member_id,
-                        literal(revote_check)).where(
-            ballot_electorate.c.ballot_id == ballot_id,
-            ballot_electorate.c.member_id == member_id,
-        )
+        params = {"b": ballot_id, "m": member_id, "c": revote_check,
+                  "open": BallotStatus.OPEN.value}
         try:
-            done = self._conn.execute(
-                insert(marked_register).from_select(
-                    ["ballot_id", "member_id", "revote_check"], source
-                ).execution_options(preserve_rowcount=True)  # INSERT rowcount is off otherwise
-            )
+            done = _MARK.execute(self._conn, params)
         except IntegrityError:
             raise PreconditionFailed(
                 f"member {member_id} has voted in ballot {ballot_id} already",
@@ -50,13 +70,8 @@ class MarkedRegister:
 
     def remark(self, ballot_id: str, member_id: str, old_check: str, new_check: str) -> bool:
         """Move the member's mark to a new receipt; ``False`` unless ``old_check`` is theirs."""
-        done = self._conn.execute(
-            update(marked_register).where(
-                marked_register.c.ballot_id == ballot_id,
-                marked_register.c.member_id == member_id,
-                marked_register.c.revote_check == old_check,
-            ).values(revote_check=new_check)
-        )
+        done = _REMARK.execute(self._conn, {"b": ballot_id, "m": member_id, "old": old_check,
+                                            "new": new_check})
         return done.rowcount == 1
 
     def has_voted(self, ballot_id: str, member_id: str) -> bool:

@@ -13,7 +13,9 @@ failure leaves nothing half-done. A block can be entered again after it ended
 Concurrency:
 
 * SQLite: every write transaction starts ``BEGIN IMMEDIATE`` (one writer at a
-  time, queued by the busy timeout), reads start a plain ``BEGIN``.
+  time; threads of one process queue on :func:`~councilplan.store.engine.writer_lock`,
+  other processes on the busy timeout), reads start a plain ``BEGIN``; concurrent
+  casts share a transaction (group commit), each in its own savepoint.
 * PostgreSQL (READ COMMITTED): a governance write first locks the audit log's
   head row (``SELECT ... FOR UPDATE``), so governance writes run one after the
   other and the chain stays linear, and every check they make sees what the last
@@ -25,6 +27,7 @@ Concurrency:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -35,8 +38,10 @@ from sqlalchemy import Connection, Engine
 from councilplan.store.audit_log import AuditLog
 from councilplan.store.ballots import BallotRepository
 from councilplan.store.box import BallotBox
+from councilplan.store.commit_group import commit_group
 from councilplan.store.councils import CouncilRepository
-from councilplan.store.engine import READ_ONLY, is_postgresql
+from councilplan.store.desk import CastingDesk
+from councilplan.store.engine import READ_ONLY, is_postgresql, writer_lock
 from councilplan.store.mandates import MandateRepository
 from councilplan.store.members import MemberRepository
 from councilplan.store.motions import MotionRepository
@@ -60,10 +65,12 @@ class UnitOfWork:
     petitions: PetitionRepository
     motions: MotionRepository
     audit: AuditLog
+    desk: CastingDesk
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
+        self._lock: threading.Lock | None = None
         self._mode = ""
 
     # -- entering --------------------------------------------------------------
@@ -71,7 +78,15 @@ class UnitOfWork:
     def _begin(self, mode: str) -> Self:
         if self._conn is not None:
             raise RuntimeError("this unit of work is already in a transaction")
-        conn = self.engine.connect()
+        lock = None if mode == "read" else writer_lock(self.engine)
+        if lock is not None:
+            lock.acquire()
+        try:
+            conn = self.engine.connect()
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         if mode == "read":
             conn = conn.execution_options(**{READ_ONLY: True})
         try:
@@ -82,8 +97,11 @@ class UnitOfWork:
         except BaseException:
             conn.close()
             self._conn = None
+            if lock is not None:
+                lock.release()
             raise
         self._mode = mode
+        self._lock = lock
         return self
 
     def _bind(self, conn: Connection) -> None:
@@ -98,10 +116,11 @@ class UnitOfWork:
         self.petitions = PetitionRepository(conn)
         self.motions = MotionRepository(conn)
         self.audit = AuditLog(conn)
+        self.desk = CastingDesk(conn, self.register, self.box)
 
     def _end(self, failed: bool) -> None:
-        conn = self._conn
-        self._conn = None
+        conn, lock = self._conn, self._lock
+        self._conn, self._lock = None, None
         if conn is None:
             return
         try:
@@ -111,6 +130,8 @@ class UnitOfWork:
                 conn.commit()
         finally:
             conn.close()
+            if lock is not None:
+                lock.release()
 
     def __enter__(self) -> Self:
         return self._begin("governance")
@@ -124,8 +145,42 @@ class UnitOfWork:
         self._end(failed=exc_type is not None)
 
     @contextmanager
-    def casting(self) -> Iterator[Self]:
-        """A write transaction for casting votes (no governance lock)."""
+    def casting(self, *, single_statement: bool = False) -> Iterator[Self]:
+        """A write transaction for casting votes (no governance lock).
+
+        On SQLite, concurrent casts of one process share a transaction (group commit,
+        :mod:`councilplan.store.commit_group`), each in its own savepoint; the block
+        returns once that transaction committed, so a receipt is never handed out for
+        a paper that is not stored.
+
+        ``single_statement``: the block writes with at most one statement (a vote through
+        :class:`~councilplan.store.desk.CastingDesk`); on PostgreSQL it then runs in
+        autocommit, the statement being atomic on its own.
+        """
+        if single_statement and is_postgresql(self.engine):
+            if self._conn is not None:
+                raise RuntimeError("this unit of work is already in a transaction")
+            conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            try:
+                self._bind(conn)
+                self._mode = "cast"
+                yield self
+            finally:
+                self._conn = None
+                conn.close()
+            return
+        group = commit_group(self.engine)
+        if group is not None:
+            if self._conn is not None:
+                raise RuntimeError("this unit of work is already in a transaction")
+            try:
+                with group.join() as conn:
+                    self._bind(conn)
+                    self._mode = "cast"
+                    yield self
+            finally:
+                self._conn = None
+            return
         self._begin("cast")
         try:
             yield self
