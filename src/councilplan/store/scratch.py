@@ -9,6 +9,7 @@ leave the database empty: run :func:`councilplan.store.migrate.upgrade` on it.
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +22,23 @@ from sqlalchemy.exc import OperationalError
 from councilplan.errors import PreconditionFailed, Problem
 from councilplan.store.engine import normalise_url
 
-__all__ = ["DEFAULT_TEST_SERVER", "postgresql_reachable", "scratch_postgresql", "scratch_sqlite"]
+__all__ = [
+    "DEFAULT_TEST_SERVER",
+    "ENV_TEST_SERVER",
+    "postgresql_reachable",
+    "scratch_database",
+    "scratch_postgresql",
+    "scratch_sqlite",
+    "server_for_tests",
+]
 
 DEFAULT_TEST_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ENV_TEST_SERVER = "COUNCILPLAN_TEST_POSTGRESQL"
+
+
+def server_for_tests() -> str:
+    """The PostgreSQL server tests use: ``$COUNCILPLAN_TEST_POSTGRESQL`` or the default."""
+    return os.environ.get(ENV_TEST_SERVER) or DEFAULT_TEST_SERVER
 
 
 def scratch_sqlite(folder: Path, name: str = "councilplan.db") -> URL:
@@ -64,3 +79,19 @@ def scratch_postgresql(server_url: str = DEFAULT_TEST_SERVER) -> Iterator[URL]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def scratch_database(kind: str, folder: Path, server: str | None = None) -> Iterator[URL]:
+    """A fresh, migrated database of ``kind`` (``"sqlite"`` in ``folder``, or
+    ``"postgresql"`` in a scratch schema on ``server``)."""
+    from councilplan.store.migrate import upgrade
+
+    if kind == "sqlite":
+        url = scratch_sqlite(folder)
+        upgrade(url)
+        yield url
+        return
+    with scratch_postgresql(server or server_for_tests()) as url:
+        upgrade(url)
+        yield url
