@@ -12,9 +12,10 @@ import hashlib
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from councilplan.councils.ballot import BallotStatus
-from councilplan.errors import NotFound, PreconditionFailed, Problem
+from councilplan.errors import InvalidInput, NotFound, PreconditionFailed, Problem
 from councilplan.store.prepared import Prepared
 from councilplan.store.tables import ballot_box, ballots
 
@@ -43,7 +44,11 @@ class BallotBox:
         self._conn = conn
 
     def put(self, ballot_id: str, code: str, paper: str) -> None:
-        _PUT.execute(self._conn, {"b": ballot_id, "c": code, "p": paper})
+        try:
+            _PUT.execute(self._conn, {"b": ballot_id, "c": code, "p": paper})
+        except IntegrityError:
+            raise InvalidInput("this receipt token was used before: draw a fresh random "
+                               "token (secrets.token_bytes(32))") from None
 
     def take(self, ballot_id: str, code: str) -> bool:
         """Remove the paper with this code (a re-vote replacing it); ``False`` if none."""

@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from councilplan.councils.ballot import BallotStatus
-from councilplan.errors import PreconditionFailed, Problem
+from councilplan.errors import InvalidInput, PreconditionFailed, Problem
 from councilplan.store.box import BallotBox
 from councilplan.store.prepared import Prepared
 from councilplan.store.register import MarkedRegister
@@ -107,6 +107,11 @@ _REPLACE_VOTE = Prepared(
 )
 
 
+def token_reused() -> InvalidInput:
+    return InvalidInput("this receipt token was used before: draw a fresh random token "
+                        "(secrets.token_bytes(32))")
+
+
 def already_voted(ballot_id: str, member_id: str) -> PreconditionFailed:
     return PreconditionFailed(
         f"member {member_id} has voted in ballot {ballot_id} already",
@@ -132,7 +137,9 @@ class CastingDesk:
                       "p": paper}
             try:
                 done = _FIRST_VOTE.execute(self._conn, params)
-            except IntegrityError:
+            except IntegrityError as exc:
+                if "ballot_box" in str(exc.orig):
+                    raise token_reused() from None
                 raise already_voted(ballot_id, member_id) from None
             return done.rowcount == 1
         if not self._register.mark(ballot_id, member_id, revote_check):
