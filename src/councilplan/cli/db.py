@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
 from councilplan.cli.errors import handle_errors
 from councilplan.errors import InvalidInput, Problem
@@ -48,10 +49,26 @@ def moment(at: str | None) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+_ENGINES: dict[str, Engine] = {}
+_KEEP = 4  # engines kept open at once (a process rarely uses more databases)
+
+
 def open_uow(db: str | None) -> UnitOfWork:
-    """A unit of work on the chosen database, refusing one that is not migrated."""
-    engine = make_engine(database_url(db))
-    ensure_current(engine)
+    """A unit of work on the chosen database, refusing one that is not migrated (one
+    engine per database for the life of the process)."""
+    url = database_url(db)
+    key = url.render_as_string(hide_password=False)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = make_engine(url)
+        try:
+            ensure_current(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        while len(_ENGINES) >= _KEEP:
+            _ENGINES.pop(next(iter(_ENGINES))).dispose()
+        _ENGINES[key] = engine
     return UnitOfWork(engine)
 
 

@@ -18,7 +18,9 @@ def verify_audit(uow: UnitOfWork, checkpoints: Iterable[Checkpoint] = ()) -> Aud
     head row, and any ``checkpoints`` kept elsewhere (published, printed, copied).
 
     Finds altered, removed and reordered entries, and a log cut short or rewritten
-    since a checkpoint; the report names the first bad entry.
+    since a checkpoint; the report names the first bad entry. When the chain itself
+    breaks at entry *k*, it is held against the checkpoints of fewer than *k* entries
+    (further ones would be looked up at shifted positions).
     """
     extra = list(checkpoints)
     with uow.reading():
@@ -27,6 +29,11 @@ def verify_audit(uow: UnitOfWork, checkpoints: Iterable[Checkpoint] = ()) -> Aud
         head = uow.audit.head()
     cps = [*stored, head, *extra]
     report = verify_chain(entries, cps)
+    chain = verify_chain(entries)
+    if chain.fault is not None:
+        # behind a broken link the log's positions no longer match sequence numbers, so
+        # only the checkpoints before the first bad entry can be held against it
+        report = verify_chain(entries, [c for c in cps if c.size < chain.fault.sequence])
     fault = report.fault
     return AuditReport(
         ok=report.ok, entries=report.entries, verified=report.verified,

@@ -9,6 +9,7 @@ so an installed councilplan can upgrade any database it is pointed at::
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -44,7 +45,9 @@ def alembic_config(url: str | URL | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest revision the package ships (read once)."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
