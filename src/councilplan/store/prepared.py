@@ -24,7 +24,7 @@ class Prepared:
         self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
 
     def _for(self, conn: Connection) -> tuple[str, tuple[str, ...] | None]:
-        key = conn.dialect.name
+        key = f"{conn.dialect.name}+{conn.dialect.driver}"
         found = self._compiled.get(key)
         if found is None:
             compiled: Any = self.statement.compile(dialect=conn.dialect)

@@ -4,7 +4,7 @@ Three ways in, one per kind of use case::
 
     with uow:               # a governance write (create council, open ballot, recall...)
     with uow.casting():     # casting a vote: many at once, no governance lock
-    with uow.reading():     # a read model: read-only
+    with uow.reading():     # a read model: read-only, one snapshot
 
 Leaving the block normally commits; any exception rolls everything back, so a
 failure leaves nothing half-done. A block can be entered again after it ended
@@ -89,6 +89,9 @@ class UnitOfWork:
             raise
         if mode == "read":
             conn = conn.execution_options(**{READ_ONLY: True})
+            if is_postgresql(self.engine):  # one snapshot for the whole read model
+                conn = conn.execution_options(isolation_level="REPEATABLE READ",
+                                              postgresql_readonly=True)
         try:
             conn.begin()
             self._bind(conn)

@@ -55,3 +55,26 @@ def test_the_chain_stays_linear_under_concurrent_writers(engine: Engine) -> None
     assert [e.sequence for e in entries] == list(range(1, len(entries) + 1))
     assert verify_chain(entries, [head]).ok
     assert services.verify_audit(uow).ok
+
+
+def test_verifying_while_others_append_reads_one_snapshot(engine: Engine) -> None:
+    services.create_council(UnitOfWork(engine), "mill", "Mill", "workplace", T0)
+    reports: list[bool] = []
+
+    def write() -> None:
+        uow = UnitOfWork(engine)
+        for i in range(120):
+            services.admit_member(uow, f"m{i:03d}", "mill", T0)
+
+    def verify() -> None:
+        uow = UnitOfWork(engine)
+        for _ in range(40):
+            reports.append(services.verify_audit(uow).ok)
+
+    threads = [threading.Thread(target=write), threading.Thread(target=verify)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert reports
+    assert all(reports)  # never a false alarm from a head read after the entries
