@@ -15,7 +15,10 @@
 4. applies the result: an election starts the mandates of the elected, a
    recall ends the mandate and calls a by-election, a motion or amendment is
    carried or lost;
-5. takes the closing checkpoint of the audit log.
+5. takes the closing checkpoint of the audit log;
+
+and once that has committed, on PostgreSQL, VACUUMs the two halves so the row
+versions the seal replaced are gone from the pages as well.
 
 Anything failing rolls all of it back: the ballot stays open.
 """
@@ -34,7 +37,7 @@ from councilplan.services.elections import apply_election
 from councilplan.services.motions import apply_motion
 from councilplan.services.recall import apply_recall
 from councilplan.services.views import BallotView, CountView
-from councilplan.store.box import box_sha256
+from councilplan.store.box import box_sha256, purge_dead_rows
 from councilplan.store.types import canonical_text
 from councilplan.store.unit_of_work import UnitOfWork
 
@@ -79,7 +82,9 @@ def close_ballot(uow: UnitOfWork, ballot_id: str, now: datetime) -> BallotView:
             events += apply_motion(uow, closed, outcome, now)
         uow.audit.append(events)
         uow.audit.take_checkpoint(ballot_id, "closed")
-        return ballot_view(uow, uow.ballots.get(ballot_id))
+        view = ballot_view(uow, uow.ballots.get(ballot_id))
+    purge_dead_rows(uow.engine)
+    return view
 
 
 def close_due_ballots(uow: UnitOfWork, now: datetime) -> tuple[BallotView, ...]:

@@ -8,18 +8,19 @@ box is published only once the ballot is closed (:meth:`BallotBox.published`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from councilplan.councils.ballot import BallotStatus
 from councilplan.errors import InvalidInput, NotFound, PreconditionFailed, Problem
 from councilplan.store.prepared import Prepared
 from councilplan.store.tables import ballot_box, ballots
 
-__all__ = ["BOX_HASH_PREFIX", "BallotBox", "box_sha256"]
+__all__ = ["BOX_HASH_PREFIX", "BallotBox", "box_sha256", "purge_dead_rows"]
 
 BOX_HASH_PREFIX = "councilplan-box-v1\n"
 
@@ -96,3 +97,15 @@ class BallotBox:
                 [Problem(ballot_id, "results are hidden until the close")],
             )
         return self._papers(ballot_id)
+
+
+def purge_dead_rows(engine: Engine) -> None:
+    """After a close has sealed a ballot (PostgreSQL): VACUUM the register and the box, so
+    the row versions the seal replaced -- which still carry each cast's transaction id --
+    are gone from the pages too. Best effort: it needs no lock anybody holds for long,
+    and autovacuum would get there later anyway."""
+    if engine.dialect.name != "postgresql":
+        return
+    with contextlib.suppress(DBAPIError), engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("VACUUM marked_register, ballot_box")

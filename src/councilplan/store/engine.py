@@ -7,8 +7,8 @@ means ``postgresql+psycopg://`` (psycopg 3).
 
 :func:`make_engine` configures
 
-* **SQLite**: WAL journal, ``synchronous=FULL``, foreign keys on, a generous busy
-  timeout, and SQLAlchemy's documented pysqlite recipe for transaction control
+* **SQLite**: WAL journal, ``synchronous=FULL``, foreign keys on, ``secure_delete``,
+  a generous busy timeout, and SQLAlchemy's documented pysqlite recipe for transaction control
   (the driver's own BEGIN is switched off; SQLAlchemy's ``begin`` event emits
   ours): ``BEGIN IMMEDIATE`` for writes, so writers queue for the one write lock
   up front and never fail half-way on a lock upgrade, and plain ``BEGIN`` for
@@ -141,6 +141,9 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
+            # deleted rows are overwritten with zeros: a sealed ballot box keeps no trace
+            # of the order its papers were cast in
+            cur.execute("PRAGMA secure_delete=ON")
             cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
         finally:
             cur.close()

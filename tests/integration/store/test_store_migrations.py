@@ -71,6 +71,7 @@ def test_sqlite_is_configured_as_designed(sqlite_engine: Engine) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
         for table in ("marked_register", "ballot_box", "ballot_electorate"):
             sql = conn.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
