@@ -1,4 +1,5 @@
-"""The tables of councilplan (SQLAlchemy Core), one :data:`metadata` for the ORM-free store.
+"""The council-democracy tables: councils, members, seats, mandates, pay, ballots, petitions,
+motions and the audit log.
 
 Secrecy by design (the two halves of a ballot):
 
@@ -34,12 +35,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 
+from councilplan.store.tables._meta import HASH, ID, metadata
 from councilplan.store.types import DecimalText, JsonText, UtcDateTime
 
 __all__ = [
@@ -55,7 +56,6 @@ __all__ = [
     "marked_register",
     "members",
     "memberships",
-    "metadata",
     "motions",
     "pay_settings",
     "petition_constituents",
@@ -64,19 +64,6 @@ __all__ = [
     "seats",
     "wage_reports",
 ]
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-metadata = MetaData(naming_convention=NAMING)
-
-ID = 64  # opaque ids: council, member, seat, mandate, ballot, petition
-HASH = 64  # SHA-256 hex
 
 councils = Table(
     "councils", metadata,

@@ -1,0 +1,17 @@
+"""The tables of councilplan (SQLAlchemy Core), one :data:`metadata` for the ORM-free store.
+
+One module per area registers its tables with :data:`metadata`; importing this package
+imports them all, so ``metadata`` always holds the whole schema (for Alembic's
+``compare_metadata`` and the migration tests):
+
+* :mod:`.democracy` -- councils, members, seats, mandates, pay, ballots, the marked
+  register and the ballot box, petitions, motions, the audit log.
+"""
+
+from __future__ import annotations
+
+from councilplan.store.tables._meta import metadata
+from councilplan.store.tables.democracy import *  # noqa: F403
+from councilplan.store.tables.democracy import __all__ as _democracy
+
+__all__ = ["metadata", *_democracy]
