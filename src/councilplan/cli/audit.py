@@ -1,15 +1,19 @@
 """``councilplan audit ...``: verify the tamper-evident record, list its checkpoints.
 
 ``audit verify`` recomputes every entry's hash and link in sequence order and holds
-the log against the checkpoints taken at each ballot's opening and closing (and
-any ``--checkpoint SIZE:HASH`` kept elsewhere). It exits 0 when all is well and 1,
-naming the first bad entry, when any entry was altered, removed or reordered, or
-the log was cut short or rewritten since a checkpoint.
+the log against the checkpoints taken at each ballot's opening and closing, the
+ones members kept outside the database (``--checkpoints FILE``, as ``audit
+checkpoints --json`` wrote it) and any ``--checkpoint SIZE:HASH``. It exits 0 when
+all is well and 1, naming the first bad entry, when any entry was altered, removed,
+inserted or reordered, or the log was cut short or rewritten since a checkpoint.
+Someone with write access to the database can rewrite the log together with the
+checkpoints stored in it: only checkpoints kept elsewhere show that.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,6 +25,7 @@ from councilplan.cli.db import DbOpt, JsonOpt, open_uow
 from councilplan.cli.errors import err_console, handle_errors
 from councilplan.councils.audit import Checkpoint
 from councilplan.errors import InvalidInput, Problem
+from councilplan.io.checkpoints import read_checkpoints
 
 __all__ = ["app"]
 
@@ -43,10 +48,15 @@ def verify(
     checkpoint: Annotated[list[str] | None, typer.Option(
         "--checkpoint", help="a published checkpoint SIZE:HEAD_HASH to hold the log "
                              "against (repeatable)")] = None,
+    checkpoints_file: Annotated[list[Path] | None, typer.Option(
+        "--checkpoints", help="a checkpoint file kept outside the database, as "
+                              "'audit checkpoints --json' wrote it (repeatable)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Recompute the hash chain; exit 1 naming the first bad entry."""
     extra = [_checkpoint(c) for c in checkpoint or ()]
+    for path in checkpoints_file or ():
+        extra.extend(read_checkpoints(path))
     report = services.verify_audit(open_uow(db), extra)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2))
@@ -62,7 +72,8 @@ def verify(
 @app.command("checkpoints")
 @handle_errors
 def checkpoints(db: DbOpt = None, as_json: JsonOpt = False) -> None:
-    """The checkpoints taken at each ballot's opening and closing (publish them)."""
+    """The checkpoints taken at each ballot's opening and closing: publish them, and keep
+    a copy (``--json``) to verify against later with ``audit verify --checkpoints``."""
     found = services.audit_checkpoints(open_uow(db))
     if as_json:
         typer.echo(json.dumps([c.to_dict() for c in found], indent=2))

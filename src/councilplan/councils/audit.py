@@ -16,8 +16,10 @@ Scheme (version 1):
   kept.
 
 :func:`verify_chain` recomputes everything and returns the first bad entry as
-data. Without a checkpoint beyond it, dropping entries from the *end* of the
-log cannot be noticed -- that is what checkpoints are for.
+data, looking every checkpoint's head up by sequence number. Without a checkpoint
+beyond it, dropping entries from the *end* of the log cannot be noticed, and a
+history rewritten together with every checkpoint stored beside it only disagrees
+with checkpoints kept elsewhere -- that is why members keep them.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ class FaultKind(StrEnum):
     ALTERED = "altered"  # the entry's hash does not match its contents
     LINK_BROKEN = "link_broken"  # the next entry records another hash for this one
     REMOVED = "removed"  # sequence numbers skip: entries are missing here
-    REORDERED = "reordered"  # an entry is out of sequence order
+    REORDERED = "reordered"  # an entry is out of sequence order, or moved to another number
+    INSERTED = "inserted"  # an entry that was never appended by the log's writer
     MALFORMED = "malformed"  # the stored text is not an event's canonical JSON
     TRUNCATED = "truncated"  # the log is shorter than a checkpoint says
     REWRITTEN = "rewritten"  # the chain is consistent but disagrees with a checkpoint
@@ -139,23 +142,81 @@ class ChainReport:
         return f"audit log BAD at entry {f.sequence} ({f.kind.value}): {f.message}"
 
 
+def _span(first: int, last: int) -> str:
+    return f"entry {first}" if first == last else f"entries {first}..{last}"
+
+
+def _origin(e: AuditEntry, guess: int | None, bound: int) -> int | None:
+    """The sequence number ``e`` was appended under: the one its stored hash verifies
+    for (``guess`` first, then every number up to ``bound``); ``None`` when there is none,
+    that is, when its contents or hashes were changed."""
+    numbers = range(1, bound + 1) if guess is None else (guess, *range(1, bound + 1))
+    for s in numbers:
+        if entry_hash(e.prev_hash, e.canonical, s) == e.entry_hash:
+            return s
+    return None
+
+
+def _unhashed(e: AuditEntry, position: int, at_hash: dict[str, int], bound: int) -> ChainFault:
+    """Entry ``position`` does not hash as entry ``position``: an authentic entry under
+    another number, or an altered one."""
+    before = 0 if e.prev_hash == GENESIS_HASH else at_hash.get(e.prev_hash)
+    origin = _origin(e, None if before is None else before + 1, bound)
+    if origin is None:
+        return ChainFault(position, FaultKind.ALTERED,
+                          "its contents do not hash to its stored hash")
+    if origin < position:
+        # the entries numbered origin..position-1 chain on from entry origin - 1, but the
+        # authentic entry origin (after which the later entries were appended) sits here
+        verb = "was" if origin == position - 1 else "were"
+        return ChainFault(origin, FaultKind.INSERTED,
+                          f"{_span(origin, position - 1)} {verb} inserted: the entry numbered "
+                          f"{position} is the one that was appended as entry {origin}")
+    if before is not None:  # the entry it was appended after is still in the log
+        return ChainFault(position, FaultKind.REORDERED,
+                          f"entry {position} holds what was appended as entry {origin}")
+    verb = "is" if origin == position + 1 else "are"
+    return ChainFault(position, FaultKind.REMOVED,
+                      f"{_span(position, origin - 1)} {verb} missing and the later entries "
+                      f"renumbered: entry {position} is the one appended as entry {origin}")
+
+
+def _renumbered(entries: Iterable[AuditEntry], prev: str, expected: int) -> ChainFault | None:
+    """Entry ``expected`` is missing from its place: is it in the log under another number
+    (it follows the entry with hash ``prev`` and hashes as entry ``expected``)?"""
+    for x in entries:
+        if (x.sequence != expected and x.prev_hash == prev
+                and entry_hash(prev, x.canonical, expected) == x.entry_hash):
+            return ChainFault(expected, FaultKind.REORDERED,
+                              f"entry {expected} is stored as entry {x.sequence}")
+    return None
+
+
 def _chain_fault(entries: Sequence[AuditEntry]) -> ChainFault | None:
+    at_hash: dict[str, int] = {}
+    for e in entries:
+        at_hash.setdefault(e.entry_hash, e.sequence)
+    walk = [e for e in entries if e.sequence >= 1]
+    bound = len(entries) + 1
     prev = GENESIS_HASH
-    for i, e in enumerate(entries):
+    for i, e in enumerate(walk):
         expected = i + 1
         if e.sequence != expected:
-            later = any(x.sequence == expected for x in entries[i + 1:])
+            later = any(x.sequence == expected for x in walk[i + 1:])
             if e.sequence > expected and not later:
-                last = e.sequence - 1
-                span = f"{expected}" if last == expected else f"{expected}..{last}"
-                return ChainFault(expected, FaultKind.REMOVED, f"entries {span} are missing")
+                moved = _renumbered(entries, prev, expected)
+                if moved is not None:
+                    return moved
+                gone = e.sequence - 1
+                verb = "is" if gone == expected else "are"
+                return ChainFault(expected, FaultKind.REMOVED,
+                                  f"{_span(expected, gone)} {verb} missing")
             return ChainFault(
                 expected, FaultKind.REORDERED,
                 f"position {expected} holds entry {e.sequence}",
             )
         if entry_hash(e.prev_hash, e.canonical, e.sequence) != e.entry_hash:
-            return ChainFault(expected, FaultKind.ALTERED,
-                              "its contents do not hash to its stored hash")
+            return _unhashed(e, expected, at_hash, bound)
         if e.prev_hash != prev:
             if expected == 1:
                 return ChainFault(1, FaultKind.LINK_BROKEN,
@@ -171,46 +232,82 @@ def _chain_fault(entries: Sequence[AuditEntry]) -> ChainFault | None:
         except CouncilplanError as exc:
             return ChainFault(expected, FaultKind.MALFORMED, exc.message)
         prev = e.entry_hash
+    strays = [e for e in entries if e.sequence < 1]
+    if strays:
+        expected = len(walk) + 1
+        return _renumbered(strays, prev, expected) or ChainFault(
+            expected, FaultKind.INSERTED,
+            f"an entry numbered {strays[0].sequence}: entries are numbered from 1")
+    return None
+
+
+def _checkpoint_fault(
+    by_sequence: dict[int, AuditEntry], last: int, cps: Sequence[Checkpoint]
+) -> ChainFault | None:
+    """The first checkpoint the log no longer leads to; heads are looked up by sequence
+    number, so a fault elsewhere in the log does not shift them."""
+    for c in cps:
+        if c.size > last:
+            return ChainFault(last + 1, FaultKind.TRUNCATED,
+                              f"a checkpoint covers {c.size} entries, the log has {last}")
+        if c.size == 0:
+            head: str | None = GENESIS_HASH
+        else:
+            entry = by_sequence.get(c.size)
+            head = None if entry is None else entry.entry_hash
+        if head != c.head_hash:  # every smaller checkpoint matched; one of this size may too
+            good = max((x.size for x in cps if x.size < c.size), default=0)
+            return ChainFault(
+                good + 1, FaultKind.REWRITTEN,
+                f"the log no longer leads to the checkpoint of size {c.size} "
+                f"(head {c.head_hash[:16]}...): the first entry that differs from what it "
+                f"covered is among {_span(good + 1, c.size)}; it matches up to size {good}",
+            )
     return None
 
 
 def verify_chain(
-    entries: Sequence[AuditEntry], checkpoints: Iterable[Checkpoint] = ()
+    entries: Sequence[AuditEntry],
+    checkpoints: Iterable[Checkpoint] = (),
+    *,
+    head: Checkpoint | None = None,
 ) -> ChainReport:
     """Recompute the chain and compare it with every checkpoint; the first fault as data.
 
-    Finds an altered entry (contents or hash), a removed, duplicated or
-    reordered entry, a log truncated below a checkpoint, and a history
-    rewritten (all hashes recomputed) against a checkpoint. For a rewrite the
-    reported entry is the first one after the last checkpoint that still
-    matches: the earliest entry that may have been rewritten.
+    ``entries`` are the log in the order it is read (by sequence number);
+    ``checkpoints`` heads published earlier (stored with the log, or kept by members
+    outside it, in any order); ``head`` the head the log records for itself: a
+    checkpoint that also says where the log ends.
+
+    Finds an altered entry (any field), a removed, duplicated, inserted, moved or
+    reordered entry, a log truncated below a checkpoint, entries beyond the recorded
+    head, and a history rewritten (all hashes recomputed) against a checkpoint.
+    Checkpoint heads are looked up by sequence number, and only the checkpoints before
+    the first break in the chain itself are held against the log (the break explains
+    any later disagreement). For a rewrite the reported entry is the first one after the
+    last checkpoint that still matches: the earliest entry that may have been rewritten,
+    which is exact when a checkpoint was taken just before it.
     """
     entries = list(entries)
-    cps = sorted(checkpoints, key=lambda c: c.size)
+    cps = sorted({*checkpoints, *(() if head is None else (head,))},
+                 key=lambda c: (c.size, c.head_hash))
     for c in cps:
         if c.size < 0:
             raise InvalidInput(f"a checkpoint cannot have size {c.size}")
-    faults: list[ChainFault] = []
     chain = _chain_fault(entries)
+    by_sequence: dict[int, AuditEntry] = {}
+    for e in entries:
+        by_sequence.setdefault(e.sequence, e)
+    last = max(by_sequence, default=0)
     if chain is not None:
-        faults.append(chain)
-    good_size = 0
-    for c in cps:
-        if c.size > len(entries):
-            faults.append(
-                ChainFault(len(entries) + 1, FaultKind.TRUNCATED,
-                           f"a checkpoint covers {c.size} entries, the log has {len(entries)}")
-            )
-            break
-        head = GENESIS_HASH if c.size == 0 else entries[c.size - 1].entry_hash
-        if head != c.head_hash:
-            faults.append(
-                ChainFault(good_size + 1, FaultKind.REWRITTEN,
-                           f"the log no longer leads to the checkpoint of size {c.size} "
-                           f"(head {c.head_hash[:16]}...); it matched up to size {good_size}")
-            )
-            break
-        good_size = c.size
+        cps = [c for c in cps if c.size < chain.sequence]
+    faults = [f for f in (chain, _checkpoint_fault(by_sequence, last, cps)) if f is not None]
+    if head is not None and chain is None and last > head.size:
+        faults.append(ChainFault(
+            head.size + 1, FaultKind.INSERTED,
+            f"{_span(head.size + 1, last)} lie beyond the head the log records (size "
+            f"{head.size}): they were not appended by the log's writer",
+        ))
     if not faults:
         return ChainReport(True, len(entries), len(entries), None)
     first = min(faults, key=lambda f: (f.sequence, f.kind is FaultKind.REWRITTEN))

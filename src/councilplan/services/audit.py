@@ -12,32 +12,30 @@ from councilplan.store.unit_of_work import UnitOfWork
 __all__ = ["audit_checkpoints", "audit_entries", "verify_audit"]
 
 
-def verify_audit(uow: UnitOfWork, checkpoints: Iterable[Checkpoint] = ()) -> AuditReport:
+def verify_audit(
+    uow: UnitOfWork, checkpoints: Iterable[Checkpoint | StoredCheckpoint] = ()
+) -> AuditReport:
     """Recompute every entry's hash and link, in sequence order, and check the log
     against the stored checkpoints (taken at each ballot's opening and closing), the
-    head row, and any ``checkpoints`` kept elsewhere (published, printed, copied).
+    head row, and any ``checkpoints`` kept elsewhere (published, printed, copied by
+    members).
 
-    Finds altered, removed and reordered entries, and a log cut short or rewritten
-    since a checkpoint; the report names the first bad entry. When the chain itself
-    breaks at entry *k*, it is held against the checkpoints of fewer than *k* entries
-    (further ones would be looked up at shifted positions).
+    Finds altered, removed, inserted and reordered entries, and a log cut short or
+    rewritten since a checkpoint; the report names the first bad entry. Someone who
+    can write to the database can rewrite the log *and* the checkpoints stored beside
+    it: only ``checkpoints`` kept outside the database show that.
     """
-    extra = list(checkpoints)
+    extra = [c.checkpoint if isinstance(c, StoredCheckpoint) else c for c in checkpoints]
     with uow.reading():
         entries = list(uow.audit.entries())
         stored = [c.checkpoint for c in uow.audit.checkpoints()]
         head = uow.audit.head()
-    cps = [*stored, head, *extra]
-    report = verify_chain(entries, cps)
-    chain = verify_chain(entries)
-    if chain.fault is not None:
-        # behind a broken link the log's positions no longer match sequence numbers, so
-        # only the checkpoints before the first bad entry can be held against it
-        report = verify_chain(entries, [c for c in cps if c.size < chain.fault.sequence])
+    cps = {*stored, *extra}
+    report = verify_chain(entries, cps, head=head)
     fault = report.fault
     return AuditReport(
         ok=report.ok, entries=report.entries, verified=report.verified,
-        head_size=head.size, head_hash=head.head_hash, checkpoints=len(cps),
+        head_size=head.size, head_hash=head.head_hash, checkpoints=len(cps | {head}),
         fault_sequence=None if fault is None else fault.sequence,
         fault_kind=None if fault is None else fault.kind.value,
         fault_message=None if fault is None else fault.message, message=str(report),

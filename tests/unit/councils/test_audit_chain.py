@@ -117,11 +117,13 @@ def test_a_deleted_entry_is_found() -> None:
     fault = verify_chain(entries).fault
     assert fault is not None
     assert (fault.sequence, fault.kind) == (7, FaultKind.REMOVED)
-    # deleted and renumbered without rehashing: the renumbered entry no longer hashes
+    # deleted and renumbered without rehashing: the renumbered entry no longer hashes as
+    # entry 7, but still as the entry 8 it was appended as
     renumbered = entries[:6] + [replace(e, sequence=e.sequence - 1) for e in entries[6:]]
     fault = verify_chain(renumbered).fault
     assert fault is not None
-    assert (fault.sequence, fault.kind) == (7, FaultKind.ALTERED)
+    assert (fault.sequence, fault.kind) == (7, FaultKind.REMOVED)
+    assert "appended as entry 8" in fault.message
 
 
 def test_reordered_entries_are_found() -> None:
