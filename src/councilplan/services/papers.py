@@ -31,22 +31,35 @@ YES_NO = "yes-no"
 KNOWN_METHODS = frozenset({YES_NO, *(m.value for m in Method)})
 
 
+def _shown(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _refused(message: str) -> InvalidInput:
+    return InvalidInput("not a valid paper", [Problem("choice", message)])
+
+
 def canonical_paper(method: str, options: Sequence[str], choice: Any) -> str:
-    """The canonical text of a valid paper; :class:`InvalidInput` naming what is wrong."""
+    """The canonical text of a valid paper; :class:`InvalidInput` naming what is wrong
+    (always the field ``choice``), whatever ``choice`` is."""
     if method == YES_NO:
         if not isinstance(choice, str) or choice not in {c.value for c in Choice}:
-            raise InvalidInput("not a valid paper",
-                               [Problem("choice", f"yes, no or abstain, not {choice!r}")])
+            raise _refused(f"yes, no or abstain, not {_shown(choice)}")
         return canonical_text(choice)
     if isinstance(choice, str):
         choice = [choice]
-    if not isinstance(choice, Sequence) or not choice:
-        raise InvalidInput("not a valid paper",
-                           [Problem("choice", "mark at least one option")])
+    if (isinstance(choice, bytes | bytearray | memoryview) or not isinstance(choice, Sequence)
+            or not choice):
+        raise _refused("mark at least one option (a list of the options' names)")
+    if len(choice) > len(options):
+        raise _refused(f"{len(choice)} marks, but the ballot has {len(options)} options")
     marks = list(choice)
-    problems = [Problem("choice", f"{m!r} is not an option of this ballot")
-                for m in marks if m not in options]
-    if len(set(marks)) != len(marks):
+    known = set(options)
+    problems = [Problem("choice", f"{_shown(m)} is not an option of this ballot")
+                for m in marks if not isinstance(m, str) or m not in known]
+    names = [m for m in marks if isinstance(m, str)]
+    if len(set(names)) != len(names):
         problems.append(Problem("choice", "an option is marked more than once"))
     if problems:
         raise InvalidInput("not a valid paper", problems)

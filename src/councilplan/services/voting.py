@@ -11,6 +11,17 @@ not let you delete their paper), the register keeps
 token)``: a different hash of the same token, bound to the member. Without the
 token it cannot be tied to any receipt code, so the register still says nothing
 about what anybody voted. The check is dropped when the ballot closes.
+
+Idempotent submission: the voter's device may draw the token itself
+(``secrets.token_bytes(32)``, never reused) and keep it *before* it submits, then
+pass it as ``token``. If the answer is lost -- the connection dropped, the server
+died after the commit -- the device still holds the receipt: ``verify_receipt`` says
+whether the vote is in the box, and sending the very same submission again (same
+token, same paper, same ``previous``) returns the same receipt and writes nothing,
+however often it is sent and however the copies race. The same token with another
+paper is refused: a change of mind is a re-vote, with the last receipt as
+``previous`` and a fresh token. A token older than the member's last vote is refused
+like any stale receipt.
 """
 
 from __future__ import annotations
@@ -38,16 +49,23 @@ def revote_check(ballot_id: str, member_id: str, token: bytes) -> str:
     return hashlib.sha256(data + token).hexdigest()
 
 
-def _token(value: Receipt | str | bytes, what: str) -> bytes:
+def _token(value: object, field: str) -> bytes:
+    """A receipt token given as bytes, hex text or a :class:`Receipt`."""
     if isinstance(value, Receipt):
         value = value.token_hex
     if isinstance(value, str):
         try:
             value = bytes.fromhex(value.strip())
         except ValueError:
-            raise InvalidInput(f"the {what} is not a receipt token (hex digits)") from None
+            raise InvalidInput("not a receipt token",
+                               [Problem(field, "expected hexadecimal digits")]) from None
+    if not isinstance(value, bytes):
+        raise InvalidInput("not a receipt token",
+                           [Problem(field, f"expected bytes or hex text, not "
+                                           f"{type(value).__name__}")])
     if len(value) < MIN_TOKEN_BYTES:
-        raise InvalidInput(f"the {what} is too short to be a receipt token")
+        raise InvalidInput("not a receipt token", [Problem(
+            field, f"too short: a receipt token is at least {MIN_TOKEN_BYTES} random bytes")])
     return value
 
 
@@ -68,6 +86,22 @@ def _refusal(uow: UnitOfWork, ballot_id: str, member_id: str, now: datetime) -> 
                               [Problem(ballot_id, "not in this ballot's electorate")])
 
 
+def _resubmitted(uow: UnitOfWork, ballot_id: str, member_id: str, check: str,
+                 receipt: Receipt, paper: str) -> bool:
+    """Whether this submission was stored already (its answer lost): the member's last
+    vote carries this token. Refused when that vote holds another paper."""
+    same = uow.desk.resubmitted(ballot_id, member_id, check, receipt.code, paper)
+    if same is None:
+        return False
+    if not same:
+        raise InvalidInput(
+            f"this receipt token was used for another paper in ballot {ballot_id}",
+            [Problem("token", "a submission sent again must carry the same paper; to change "
+                     "your vote, present this receipt as the previous one with a fresh token")],
+        )
+    return True
+
+
 def cast_vote(
     uow: UnitOfWork,
     ballot_id: str,
@@ -76,7 +110,7 @@ def cast_vote(
     now: datetime,
     *,
     previous: Receipt | str | bytes | None = None,
-    token: bytes | None = None,
+    token: bytes | str | None = None,
 ) -> Receipt:
     """Cast ``member_id``'s paper ``choice`` (see :mod:`councilplan.services.papers`).
 
@@ -84,10 +118,18 @@ def cast_vote(
     replace it). A second vote must present ``previous`` (the last receipt or its
     token): it replaces that paper, never adds one. Refused when the ballot is not
     open at ``now``, the member is not in its electorate, or the paper is invalid.
+
+    ``token``: the receipt token the voter's device drew (bytes or hex, at least 16
+    random bytes, never used before); by default the server draws one. Sending the
+    same submission again returns the same receipt and changes nothing (see the
+    module docstring).
     """
-    token = secrets.token_bytes(32) if token is None else token
+    token = secrets.token_bytes(32) if token is None else _token(token, "token")
+    old = None if previous is None else _token(previous, "previous")
+    if old == token:
+        raise InvalidInput("a re-vote needs a fresh receipt token",
+                           [Problem("token", "the same as the previous receipt's token")])
     receipt = issue_receipt(ballot_id, token)
-    old = None if previous is None else _token(previous, "previous receipt")
     with uow.casting(single_statement=True):
         shape = uow.ballots.shape(ballot_id)
         if not shape.opens_at <= now < shape.closes_at:
@@ -95,11 +137,19 @@ def cast_vote(
         paper = canonical_paper(shape.method, shape.options, choice)
         check = revote_check(ballot_id, member_id, token)
         if old is None:
-            if not uow.desk.first_vote(ballot_id, member_id, check, receipt.code, paper):
+            try:
+                done = uow.desk.first_vote(ballot_id, member_id, check, receipt.code, paper)
+            except PreconditionFailed:  # marked already: this very vote, sent again?
+                if _resubmitted(uow, ballot_id, member_id, check, receipt, paper):
+                    return receipt
+                raise
+            if not done:
                 raise _refusal(uow, ballot_id, member_id, now)
         elif not uow.desk.replace_vote(ballot_id, member_id,
                                        revote_check(ballot_id, member_id, old), check,
                                        receipt_code(ballot_id, old), receipt.code, paper):
+            if _resubmitted(uow, ballot_id, member_id, check, receipt, paper):
+                return receipt
             _ensure_open(uow, ballot_id, member_id, now)
             raise PreconditionFailed(
                 f"the vote in ballot {ballot_id} cannot be replaced",

@@ -18,6 +18,12 @@ at all, and share nothing (see :mod:`councilplan.store.tables`):
 A re-vote likewise moves the register's check to the new receipt, takes the old
 paper out and puts the new one in, in one statement on PostgreSQL (each step only
 if the one before it happened) and in one transaction on SQLite.
+
+A submission sent again (its answer was lost) finds what the first one wrote with
+:meth:`CastingDesk.resubmitted`: whether the paper stored under the token's receipt
+code is the one sent, if the member's mark carries that same token's re-vote check --
+a lookup only the holder of the token can make, which writes nothing and reads no
+paper back.
 """
 
 from __future__ import annotations
@@ -146,6 +152,22 @@ class CastingDesk:
             return False
         self._box.put(ballot_id, code, paper)
         return True
+
+    def resubmitted(self, ballot_id: str, member_id: str, check: str, code: str,
+                    paper: str) -> bool | None:
+        """Whether the member's last vote was cast with the token behind ``check`` and
+        ``code``: ``None`` if not; else whether its paper is ``paper``. The comparison
+        is made by the database, so no paper is read back (nor logged) while voting."""
+        same = self._conn.execute(
+            select((ballot_box.c.paper == paper).label("same"))
+            .select_from(marked_register.join(
+                ballot_box, ballot_box.c.ballot_id == marked_register.c.ballot_id))
+            .where(marked_register.c.ballot_id == ballot_id,
+                   marked_register.c.member_id == member_id,
+                   marked_register.c.revote_check == check,
+                   ballot_box.c.receipt_code == code)
+        ).scalar_one_or_none()
+        return None if same is None else bool(same)
 
     def replace_vote(self, ballot_id: str, member_id: str, old_check: str, new_check: str,
                      old_code: str, code: str, paper: str) -> bool:
