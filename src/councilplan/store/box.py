@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import sqlite3
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select
@@ -17,12 +18,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from councilplan.councils.ballot import BallotStatus
 from councilplan.errors import InvalidInput, NotFound, PreconditionFailed, Problem
+from councilplan.store.engine import SQLITE_BUSY_SECONDS, writer_lock
 from councilplan.store.prepared import Prepared
 from councilplan.store.tables import ballot_box, ballots
 
 __all__ = ["BOX_HASH_PREFIX", "BallotBox", "box_sha256", "purge_dead_rows"]
 
 BOX_HASH_PREFIX = "councilplan-box-v1\n"
+_CHECKPOINT_WAIT_MS = 5000  # how long a close's checkpoint waits for readers of the log
 
 
 def box_sha256(papers: Iterable[tuple[str, str]]) -> str:
@@ -99,13 +102,41 @@ class BallotBox:
         return self._papers(ballot_id)
 
 
-def purge_dead_rows(engine: Engine) -> None:
-    """After a close has sealed a ballot (PostgreSQL): VACUUM the register and the box, so
-    the row versions the seal replaced -- which still carry each cast's transaction id --
-    are gone from the pages too. Best effort: it needs no lock anybody holds for long,
-    and autovacuum would get there later anyway."""
-    if engine.dialect.name != "postgresql":
-        return
-    with contextlib.suppress(DBAPIError), engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.exec_driver_sql("VACUUM marked_register, ballot_box")
+def purge_dead_rows(engine: Engine) -> bool:
+    """After a close has sealed a ballot, take the casting order out of the files too.
+
+    * PostgreSQL: VACUUM the register and the box, so the row versions the seal replaced
+      -- which still carry each cast's transaction id -- are gone from the pages too.
+    * SQLite: checkpoint the write-ahead log into the main file and truncate it to
+      nothing (``wal_checkpoint(TRUNCATE)``). Until then the log keeps a frame of every
+      commit of the vote, in order: the page of the register a cast changed next to the
+      page of the box it changed, the very linkage the seal removed from the tables.
+
+    Best effort: it needs no lock anybody holds for long (SQLite: it waits for readers
+    still reading the log, at most a few seconds), and it is tried again at every close.
+    Returns whether it was done.
+    """
+    if engine.dialect.name == "postgresql":
+        with contextlib.suppress(DBAPIError), engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql("VACUUM marked_register, ballot_box")
+            return True
+        return False
+    lock = writer_lock(engine)
+    with contextlib.ExitStack() as stack:
+        if lock is not None:
+            stack.enter_context(lock)  # this process's writers queue behind the checkpoint
+        conn = stack.enter_context(engine.connect())
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cur = raw.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
+            busy, _, _ = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            busy = 1
+        finally:
+            cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
+            cur.close()
+        return bool(busy == 0)
+    return False  # pragma: no cover - the ExitStack re-raises

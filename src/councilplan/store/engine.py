@@ -15,6 +15,12 @@ means ``postgresql+psycopg://`` (psycopg 3).
   reads (execution option ``councilplan_read_only``).
 * **PostgreSQL**: READ COMMITTED with explicit row locks where races matter (see
   :mod:`councilplan.store.unit_of_work`).
+
+Both hide statement parameters from SQLAlchemy's logging and error messages: a cast's
+one statement carries the member *and* their paper, and a log line of its parameters
+would link them (see ``SECURITY.md``). On SQLite the write-ahead log is truncated to
+nothing whenever it restarts (``journal_size_limit=0``), so frames of commits already
+checkpointed -- which would show the order of the casts -- do not linger in the file.
 """
 
 from __future__ import annotations
@@ -119,13 +125,14 @@ def make_engine(url: str | URL | None = None, *, echo: bool = False, pool_size: 
     # no pre-ping: it would cost a round trip per transaction; stale connections are
     # recycled after an hour instead
     return create_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size,
-                         pool_recycle=3600)
+                         pool_recycle=3600, hide_parameters=True)
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     memory = url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {
         "connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+        "hide_parameters": True,
     }
     if memory:
         kwargs["poolclass"] = StaticPool
@@ -139,6 +146,7 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
         try:
             if not memory:
                 cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA journal_size_limit=0")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA foreign_keys=ON")
             # deleted rows are overwritten with zeros: a sealed ballot box keeps no trace

@@ -4,6 +4,7 @@ timestamp; the box is read in key order and only after the close."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, String, Text, inspect, text
@@ -11,6 +12,7 @@ from sqlalchemy import Engine, String, Text, inspect, text
 from councilplan import services
 from councilplan.errors import PreconditionFailed
 from councilplan.store import UnitOfWork
+from councilplan.store.box import purge_dead_rows
 from councilplan.store.tables import ballot_box, marked_register
 
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -85,3 +87,25 @@ def test_closing_seals_both_halves_in_one_transaction(uow: UnitOfWork, engine: E
             papers = conn.execute(text("SELECT xmin::text FROM ballot_box")).scalars().all()
             assert len(set(marks)) == 1
             assert set(marks) == set(papers)  # one transaction, the close
+
+
+def test_the_close_leaves_no_log_of_the_order_of_the_casts(uow: UnitOfWork, engine: Engine) -> None:
+    """SQLite's write-ahead log holds a frame of every commit of the vote, in order, even
+    after the seal; the close checkpoints it into the database and truncates it. (The
+    attack on everything a dump holds is ``tests/security/test_secrecy_linkage.py``.)"""
+    _ballot(uow)
+    for i in range(12):
+        services.cast_vote(uow, "b1", f"w{i:02d}", ["w01"], T0 + DAY)
+    if engine.dialect.name == "sqlite":
+        wal = Path(f"{engine.url.database}-wal")
+        assert wal.stat().st_size > 0
+    services.close_ballot(uow, "b1", T0 + 7 * DAY)
+    if engine.dialect.name == "sqlite":
+        assert wal.stat().st_size == 0
+    assert purge_dead_rows(engine)  # and again at any later time: nothing is waiting on it
+
+
+def test_statement_parameters_stay_out_of_logs_and_errors(engine: Engine) -> None:
+    """A cast's statement carries the member and the paper: its parameters must never be
+    written to a log line or an error message."""
+    assert engine.hide_parameters
