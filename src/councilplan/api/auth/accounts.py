@@ -68,19 +68,21 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-def create_account(uow: UnitOfWork, passwords: Passwords, member_id: str, password: str,
+def create_account(uow: UnitOfWork, passwords: Passwords | None, member_id: str, password: str,
                    now: datetime, *, username: str | None = None,
                    password_hash: str | None = None) -> Account:
     """An account for ``member_id`` (username: the member id unless given).
 
     ``password_hash``: an Argon2 hash made earlier (bulk set-up), used instead of hashing
-    ``password``.
+    ``password`` (then ``passwords`` may be ``None``).
     """
     name = normalise_username(username or member_id)
     if not _USERNAME.match(name):
         raise InvalidInput("not a username",
                            [Problem("username", "letters, digits and . _ @ -, at most 64")])
     if password_hash is None:
+        if passwords is None:
+            raise ValueError("create_account needs a hasher or a ready password hash")
         _check_password_rules(password)
         password_hash = passwords.hash(password)
     with uow.bookkeeping():
