@@ -60,12 +60,12 @@ __all__ = [
 
 
 def my_councils(me: Principal, uow: UnitOfWork) -> list[views.CouncilView]:
-    return [c for c in services.list_councils(uow) if me.is_constituent(c.council_id)]
+    return [c for c in services.list_councils(uow) if me.sees(c.council_id)]
 
 
 def see_council(me: Principal, uow: UnitOfWork, council_id: str, now: datetime, *,
                 period: str | None = None) -> views.CouncilDetail:
-    me.require_constituent(council_id, f"see council {council_id}")
+    me.require_sees(council_id, f"see council {council_id}")
     return services.show_council(uow, council_id, now, period=period)
 
 
@@ -108,7 +108,7 @@ def define_seat(me: Principal, uow: UnitOfWork, council_id: str, seat_id: str, t
 
 def pay_cap(me: Principal, uow: UnitOfWork, mandate_id: str, period: str) -> views.PayCapView:
     mandate = council_of_mandate(uow, mandate_id)
-    me.require_constituent(mandate.council_id, f"see the pay cap of {mandate_id}")
+    me.require_sees(mandate.council_id, f"see the pay cap of {mandate_id}")
     return services.pay_cap_for(uow, mandate_id, period)
 
 
@@ -135,7 +135,7 @@ def review_pay(me: Principal, uow: UnitOfWork, mandate_id: str, period: str, nex
 
 
 def my_ballots(me: Principal, uow: UnitOfWork) -> list[views.BallotView]:
-    return [b for b in services.list_ballots(uow) if me.is_constituent(b.council_id)]
+    return [b for b in services.list_ballots(uow) if me.sees(b.council_id)]
 
 
 def may_open_election(me: Principal, uow: UnitOfWork, council_id: str, now: datetime) -> bool:
@@ -157,7 +157,7 @@ def open_election(me: Principal, uow: UnitOfWork, council_id: str, seat_ids: Seq
 
 
 def _see_ballot(me: Principal, uow: UnitOfWork, ballot_id: str) -> None:
-    me.require_constituent(council_of_ballot(uow, ballot_id), f"see ballot {ballot_id}")
+    me.require_sees(council_of_ballot(uow, ballot_id), f"see ballot {ballot_id}")
 
 
 def see_ballot(me: Principal, uow: UnitOfWork, ballot_id: str) -> views.BallotView:
@@ -208,7 +208,7 @@ def open_petition(me: Principal, uow: UnitOfWork, mandate_id: str, now: datetime
 
 def see_petition(me: Principal, uow: UnitOfWork, petition_id: str,
                  now: datetime) -> views.PetitionView:
-    me.require_constituent(council_of_petition(uow, petition_id), f"see {petition_id}")
+    me.require_sees(council_of_petition(uow, petition_id), f"see {petition_id}")
     return services.show_petition(uow, petition_id, now)
 
 
@@ -231,7 +231,7 @@ def open_recall_ballot(me: Principal, uow: UnitOfWork, petition_id: str, now: da
 
 def see_motion(me: Principal, uow: UnitOfWork, motion_id: str) -> Motion:
     found = services.show_motion(uow, motion_id)
-    me.require_constituent(found.council_id, f"see motion {motion_id}")
+    me.require_sees(found.council_id, f"see motion {motion_id}")
     return found
 
 
@@ -243,7 +243,8 @@ def table_motion(me: Principal, uow: UnitOfWork, council_id: str, text: str,
 
 def amend_motion(me: Principal, uow: UnitOfWork, motion_id: str, old_text: str | None,
                  new_text: str, now: datetime) -> Motion:
-    see_motion(me, uow, motion_id)
+    found = services.show_motion(uow, motion_id)
+    me.require_constituent(found.council_id, f"amend motion {motion_id}")
     return services.propose_motion_amendment(uow, motion_id, me.member_id, old_text, new_text,
                                              now)
 

@@ -12,7 +12,8 @@ at ``now`` (:class:`Principal`, loaded per request from memberships and mandates
   treasurer...). Officers run the council: admit members, define seats, open
   elections and motion ballots, set and review pay (never their own). The officers of
   a council also run the councils directly below it (forming them, their first seats
-  and elections).
+  and elections), and see what they run; the rights of a constituency (voting,
+  signing, tabling) stay with its constituents.
 * a council with no officer in office may open its due elections by any constituent,
   so a council can always elect its first officers.
 * **voter** in a ballot: in its electorate, frozen when it opened; a member only ever
@@ -84,11 +85,20 @@ class Principal:
         """An officer of the council or of the council directly above it."""
         return council_id in self.offices or self.parents.get(council_id) in self.offices
 
+    def sees(self, council_id: str) -> bool:
+        """A constituent of the council, or one who runs it."""
+        return self.is_constituent(council_id) or self.runs(council_id)
+
     # -- checks (raise Forbidden) ------------------------------------------------
 
     def require_constituent(self, council_id: str, what: str) -> None:
         if not self.is_constituent(council_id):
             raise refuse(what, f"only the constituents of council {council_id} may")
+
+    def require_sees(self, council_id: str, what: str) -> None:
+        if not self.sees(council_id):
+            raise refuse(what, f"only the constituents of council {council_id} (and those "
+                         "who run it) may")
 
     def require_runs(self, council_id: str, what: str) -> None:
         if not self.runs(council_id):

@@ -61,7 +61,8 @@ def status_for(exc: CouncilplanError) -> int:
 
 def _problem_response(request: Request, status: int, title: str, problems: list[Problem],
                       headers: dict[str, str] | None = None) -> Response:
-    if request.url.path.startswith("/api") or not hasattr(request.app.state, "templates"):
+    state = getattr(request.app.state, "councilplan", None)
+    if request.url.path.startswith("/api") or state is None or state.templates is None:
         body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
                                 "problems": [{"where": p.where, "message": p.message}
                                              for p in problems[:500]]}

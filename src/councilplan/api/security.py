@@ -29,6 +29,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from councilplan.api.auth.sessions import SESSION_COOKIE
 from councilplan.api.settings import Settings
 
@@ -203,12 +205,13 @@ class RateLimit:
         await self.app(scope, receive, send)
 
 
-class BodyTooLarge(Exception):
-    """Raised while reading a body that turned out larger than allowed."""
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body that turned out larger than allowed (an HTTP error, so
+    the framework's body parsing lets it through as it is)."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        super().__init__(f"the request body is larger than {limit} bytes")
+        super().__init__(413, f"the request body is larger than {limit} bytes")
 
 
 def _limit_text(limit: int) -> str:

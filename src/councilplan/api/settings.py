@@ -63,7 +63,8 @@ class Settings:
             raise ValueError("rate_per_second must be positive")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, /,
+                 **overrides: object) -> Settings:
         """Settings from ``COUNCILPLAN_*`` variables; keyword ``overrides`` win."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}

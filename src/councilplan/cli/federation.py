@@ -163,9 +163,9 @@ def seed_federation(uow: UnitOfWork, products: list[str], now: datetime, *,
     out.open_ballot = ballot.ballot_id
     # a recall petition against the second workplace's delegate, one signature short
     wp2 = [m for m, _ in members["wp2"]]
-    delegate = next(m for m in services.list_mandates(uow, "wp2", now)
+    recalled = next(m for m in services.list_mandates(uow, "wp2", now)
                     if m.seat_id == "wp2/delegate" and m.status == "active")
-    petition = services.open_recall_petition(uow, delegate.mandate_id, wp2[8], now - 5 * DAY)
+    petition = services.open_recall_petition(uow, recalled.mandate_id, wp2[8], now - 5 * DAY)
     for signer in wp2[8: 8 + max(0, petition.required - 1)]:
         services.sign_recall_petition(uow, petition.petition_id, signer, now - 4 * DAY)
     out.petition = petition.petition_id

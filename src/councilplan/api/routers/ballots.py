@@ -36,7 +36,7 @@ def my_ballots(me: Me, uow: UoW) -> JSONResponse:
 @router.get("/councils/{council_id}/ballots", response_model=Ballots,
             summary="A council's ballots")
 def council_ballots(council_id: IdPath, me: Me, uow: UoW) -> JSONResponse:
-    me.require_constituent(council_id, f"see the ballots of {council_id}")
+    me.require_sees(council_id, f"see the ballots of {council_id}")
     return answer_all(list_ballots(uow, council_id))
 
 

@@ -47,5 +47,5 @@ def council(council_id: IdPath, me: Me, uow: UoW, now: Now,
 @router.get("/{council_id}/elections-due", response_model=view_list(ElectionCallView),
             summary="Elections due")
 def elections_due(council_id: IdPath, me: Me, uow: UoW, now: Now) -> JSONResponse:
-    me.require_constituent(council_id, f"see council {council_id}")
+    me.require_sees(council_id, f"see council {council_id}")
     return answer_all(services.elections_due_now(uow, now, council_id))

@@ -27,7 +27,7 @@ def mandates(council_id: IdPath, me: Me, uow: UoW, now: Now,
                                Query(description="the pay period of the cap")] = None
              ) -> JSONResponse:
     """Holders, terms, status, pay set, and the cap for ``period`` (when reported)."""
-    me.require_constituent(council_id, f"see the mandates of {council_id}")
+    me.require_sees(council_id, f"see the mandates of {council_id}")
     return answer_all(services.list_mandates(uow, council_id, now, period=period))
 
 

@@ -21,7 +21,7 @@ router = api_router("", "members")
 @router.get("/councils/{council_id}/members", response_model=view_list(MemberView),
             summary="A council's members")
 def members(council_id: IdPath, me: Me, uow: UoW) -> JSONResponse:
-    me.require_constituent(council_id, f"see the members of {council_id}")
+    me.require_sees(council_id, f"see the members of {council_id}")
     return answer_all(services.list_members(uow, council_id))
 
 

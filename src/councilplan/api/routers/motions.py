@@ -30,7 +30,7 @@ Motions = view_list(MotionValue)
 @router.get("/councils/{council_id}/motions", response_model=Motions,
             summary="Motions before a council")
 def motions(council_id: IdPath, me: Me, uow: UoW) -> JSONResponse:
-    me.require_constituent(council_id, f"see the motions of {council_id}")
+    me.require_sees(council_id, f"see the motions of {council_id}")
     return answer_all(services.list_motions(uow, council_id))
 
 

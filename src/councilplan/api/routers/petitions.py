@@ -32,7 +32,7 @@ Petitions = view_list(PetitionView)
 @router.get("/councils/{council_id}/petitions", response_model=Petitions,
             summary="Recall petitions in a council")
 def petitions(council_id: IdPath, me: Me, uow: UoW, now: Now) -> JSONResponse:
-    me.require_constituent(council_id, f"see the petitions of {council_id}")
+    me.require_sees(council_id, f"see the petitions of {council_id}")
     return answer_all(services.list_petitions(uow, council_id, now))
 
 

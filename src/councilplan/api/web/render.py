@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -78,6 +79,6 @@ def redirect(url: str) -> Response:
 def render_error(request: Request, status: int, title: str, problems: Sequence[Problem],
                  headers: dict[str, str] | None = None) -> Response:
     if status == 401:
-        return redirect("/login?next=" + request.url.path)
+        return redirect("/login?next=" + quote(request.url.path))
     return page(request, "error.html", {"status": status, "title": title,
                                         "problems": problems}, status=status, headers=headers)

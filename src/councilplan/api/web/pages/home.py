@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from councilplan import services
+from councilplan.api import actions
 from councilplan.api.deps import Now, UoW
 from councilplan.api.web.pages._forms import page_router, signed_in
 from councilplan.api.web.render import page
@@ -18,8 +19,8 @@ router = page_router()
 @router.get("/")
 def home(request: Request, uow: UoW, now: Now) -> Response:
     me = signed_in(request)
-    councils = [c for c in services.list_councils(uow) if me.is_constituent(c.council_id)]
-    ballots = [b for b in services.list_ballots(uow) if me.is_constituent(b.council_id)]
+    councils = actions.my_councils(me, uow)
+    ballots = actions.my_ballots(me, uow)
     petitions = [p for c in councils for p in services.list_petitions(uow, c.council_id, now)]
     names = {c.council_id: c.name for c in councils}
     return page(request, "home.html", {
