@@ -1,16 +1,25 @@
-"""``councilplan demo``: a real national economy through the planning engine.
+"""``councilplan demo``: a real national economy through the planning engine, then a
+working federation of councils in the browser.
 
 It imports the WIOD 2016 USA table with hours worked when ``../shared/data/io-tables``
 (or ``COUNCILPLAN_SHARED_DATA``) is there; otherwise it uses the Germany 1995 table of
 the Eurostat manual, which ships inside the package, and says which it used. Then it
 computes gross output, labour values and a plan under a labour shortfall and two
 capacity limits, and prints a report.
+
+Then it seeds a small federation into a SQLite file (``councilplan-demo.db``): the
+workplace councils of the economy's four largest industries (by the labour they take)
+under an area, a regional and a national council, members with wages, delegates and
+officers elected for their terms with their pay under the cap, an open election, a
+recall petition and a motion (:mod:`councilplan.cli.federation`). It prints the address
+and the demo logins and serves the web application; ``--no-serve`` seeds and exits.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -75,13 +84,82 @@ def demo_economy() -> DemoEconomy:
     )
 
 
+DEMO_DB = "councilplan-demo.db"
+
+
 @handle_errors
 def demo(
     labour_share: Annotated[float, typer.Option(
         help="labour available, as a share of what meeting every need takes")] = 0.9,
+    db: Annotated[str, typer.Option("--db", help="the SQLite file (or database URL) to seed "
+                                    "the federation into")] = DEMO_DB,
+    host: Annotated[str, typer.Option("--host", help="address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="port to serve on")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="seed and exit")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="delete the demo SQLite file first "
+                                        "and seed it anew")] = False,
 ) -> None:
     """Import a real national economy, compute gross output, labour values and a
-    constrained optimal plan, and print the report."""
+    constrained optimal plan, and print the report; then seed a federation of councils
+    on that economy and serve it in the browser."""
+    industries = plan_report(labour_share)
+    seed_and_serve(industries, db, host=host, port=port, serve=not no_serve, fresh=fresh)
+
+
+def seed_and_serve(industries: list[str], db: str, *, host: str, port: int, serve: bool,
+                   fresh: bool) -> None:
+    from councilplan.api.auth.passwords import Passwords
+    from councilplan.api.settings import Settings
+    from councilplan.cli.federation import DEMO_PASSWORD, is_seeded, seed_federation
+    from councilplan.cli.serve import run_server
+    from councilplan.store import UnitOfWork, database_url, is_sqlite, make_engine, upgrade
+
+    url = database_url(db)
+    if fresh and is_sqlite(url) and url.database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.database + suffix).unlink(missing_ok=True)
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        uow = UnitOfWork(engine)
+        console.rule("[bold]A federation of councils")
+        if is_seeded(uow):
+            console.print(f"{url.render_as_string(hide_password=True)} holds the demo "
+                          "federation already (--fresh seeds it anew)", highlight=False)
+            logins = None
+        else:
+            with stages() as s:
+                password_hash = Passwords(Settings()).hash(DEMO_PASSWORD)
+                fed = s.run("seeding councils, members, wages, elections, pay, a recall "
+                            "petition and a motion",
+                            lambda: seed_federation(uow, industries, datetime.now(UTC),
+                                                    password_hash=password_hash))
+            table = Table(title="Workplace councils")
+            table.add_column("council")
+            table.add_column("name")
+            for wid, name in fed.workplaces:
+                table.add_row(wid, name)
+            console.print(table)
+            logins = fed.logins
+    finally:
+        engine.dispose()
+    shown = f"http://{host}:{port}/"
+    console.print(f"[bold]Address[/]: {shown}", highlight=False)
+    console.print(f"[bold]Demo logins[/] (password [bold]{DEMO_PASSWORD}[/] for every member):",
+                  highlight=False)
+    if logins is None:
+        console.print("  ada, bert, jonas, ... (each member's first name, lower case)")
+    else:
+        for login in logins:
+            console.print(f"  {login.username:10s} {login.name:20s} {login.role}",
+                          highlight=False)
+    if serve:
+        console.print("Serving; press Ctrl+C to stop.")
+        run_server(url.render_as_string(hide_password=False), host, port, log_level="warning")
+
+
+def plan_report(labour_share: float) -> list[str]:
+    """The planning part of the demo; returns the industries, largest labour first."""
     with stages() as s:
         chosen = s.run("importing a real national economy", demo_economy)
         eco = chosen.economy
@@ -136,3 +214,4 @@ def demo(
         met = max(0.0, 100 * float(plan.fulfilment[i]))
         table.add_row(str(names[i])[:70], str(tiers[i]), f"{met:.1f}%")
     console.print(table)
+    return [str(names[i]) for i in np.argsort(-(eco.labour * x))]

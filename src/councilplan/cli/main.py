@@ -1,4 +1,4 @@
-"""The ``councilplan`` command: one Typer sub-app per noun.
+"""The ``councilplan`` command: one Typer sub-app per noun (and ``serve``, ``demo``).
 
 Sub-apps live in their own modules (``cli/plan.py``, ``cli/economy.py``, ...) and are
 registered here; commands only translate arguments into calls of the cores and
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from councilplan.cli import audit, council, count, db, demo, economy, plan
+from councilplan.cli import audit, council, count, db, demo, economy, plan, serve
 
 app = typer.Typer(
     name="councilplan",
@@ -24,6 +24,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.command("count")(count.count)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -28,10 +28,16 @@ Time and record
 Read models
     :func:`list_councils`, :func:`show_council`, :func:`list_members`,
     :func:`list_mandates`, :func:`list_ballots`, :func:`show_ballot`,
-    :func:`list_petitions`, :func:`elections_due_now`
+    :func:`list_petitions`, :func:`show_petition`, :func:`list_motions`,
+    :func:`show_motion`, :func:`elections_due_now`, :func:`audit_page`
 """
 
-from councilplan.services.audit import audit_checkpoints, audit_entries, verify_audit
+from councilplan.services.audit import (
+    audit_checkpoints,
+    audit_entries,
+    audit_page,
+    verify_audit,
+)
 from councilplan.services.ballots import list_ballots, published_ballots, show_ballot
 from councilplan.services.closing import close_ballot, close_due_ballots, count_ballot
 from councilplan.services.councils import (
@@ -41,6 +47,7 @@ from councilplan.services.councils import (
     leave_council,
     list_councils,
     list_members,
+    member_names,
     report_wage,
     show_council,
 )
@@ -50,6 +57,7 @@ from councilplan.services.motions import (
     list_motions,
     open_motion_ballot,
     propose_motion_amendment,
+    show_motion,
     table_new_motion,
 )
 from councilplan.services.papers import KNOWN_METHODS, canonical_paper
@@ -58,6 +66,7 @@ from councilplan.services.recall import (
     list_petitions,
     open_recall_ballot,
     open_recall_petition,
+    show_petition,
     sign_recall_petition,
 )
 from councilplan.services.voting import cast_vote, revote_check, verify_receipt
@@ -67,6 +76,7 @@ __all__ = [
     "admit_member",
     "audit_checkpoints",
     "audit_entries",
+    "audit_page",
     "canonical_paper",
     "cast_vote",
     "close_ballot",
@@ -82,6 +92,7 @@ __all__ = [
     "list_members",
     "list_motions",
     "list_petitions",
+    "member_names",
     "open_election",
     "open_motion_ballot",
     "open_recall_ballot",
@@ -95,6 +106,8 @@ __all__ = [
     "set_pay",
     "show_ballot",
     "show_council",
+    "show_motion",
+    "show_petition",
     "sign_recall_petition",
     "table_new_motion",
     "tick",

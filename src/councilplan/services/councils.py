@@ -6,6 +6,7 @@ in; each governance change is appended to the audit log in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -34,6 +35,7 @@ __all__ = [
     "leave_council",
     "list_councils",
     "list_members",
+    "member_names",
     "report_wage",
     "show_council",
 ]
@@ -169,3 +171,15 @@ def show_council(uow: UnitOfWork, council_id: str, now: datetime, *,
             petitions=tuple(petition_view(p, now) for p in uow.petitions.of_council(council_id)),
             elections_due=tuple(call_view(c) for c in due_calls(uow, now, council_id)),
         )
+
+
+def member_names(uow: UnitOfWork, member_ids: Iterable[str]) -> dict[str, str]:
+    """Display names of the members asked about that exist (ids without a name map to
+    themselves)."""
+    with uow.reading():
+        out = {}
+        for mid in member_ids:
+            found = uow.members.find(mid)
+            if found is not None:
+                out[mid] = found.name or mid
+        return out

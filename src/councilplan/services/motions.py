@@ -35,6 +35,7 @@ __all__ = [
     "list_motions",
     "open_motion_ballot",
     "propose_motion_amendment",
+    "show_motion",
     "table_new_motion",
 ]
 
@@ -132,3 +133,8 @@ def apply_motion(uow: UnitOfWork, ballot: Ballot, outcome: CountOutcome,
 def list_motions(uow: UnitOfWork, council_id: str) -> tuple[Motion, ...]:
     with uow.reading():
         return tuple(uow.motions.of_council(council_id))
+
+
+def show_motion(uow: UnitOfWork, motion_id: str) -> Motion:
+    with uow.reading():
+        return uow.motions.get(motion_id)

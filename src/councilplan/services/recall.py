@@ -42,6 +42,7 @@ __all__ = [
     "open_recall_ballot",
     "open_recall_petition",
     "petition_view",
+    "show_petition",
     "sign_recall_petition",
 ]
 
@@ -149,6 +150,12 @@ def open_recall_ballot(
                 [Problem(petition.ballot_id, "the recall ballot of this petition")],
             )
         petition = _open_ballot(uow, petition, rule, now, closes_at, ballot_id, seed)
+        return petition_view(petition, now)
+
+
+def show_petition(uow: UnitOfWork, petition_id: str, now: datetime) -> PetitionView:
+    with uow.reading():
+        petition, _rule = uow.petitions.get(petition_id)
         return petition_view(petition, now)
 
 

@@ -18,6 +18,7 @@ voted) share no key, order, sequence or timestamp; see
 :mod:`councilplan.store.tables`.
 """
 
+from councilplan.store.accounts import Account, AccountRepository
 from councilplan.store.audit_log import AuditLog, StoredCheckpoint
 from councilplan.store.ballots import BallotRecord, BallotRepository, BallotSeat, CastingView
 from councilplan.store.box import BallotBox, box_sha256
@@ -44,6 +45,8 @@ from councilplan.store.unit_of_work import UnitOfWork
 __all__ = [
     "DEFAULT_URL",
     "ENV_VAR",
+    "Account",
+    "AccountRepository",
     "AuditLog",
     "BallotBox",
     "BallotRecord",

@@ -110,12 +110,17 @@ class AuditLog:
         ))
         return cp
 
-    def entries(self) -> Iterator[AuditEntry]:
-        """Every entry, in sequence order (streamed)."""
-        rows = self._conn.execute(
-            select(audit_log.c.sequence, audit_log.c.prev_hash, audit_log.c.canonical,
-                   audit_log.c.entry_hash).order_by(audit_log.c.sequence)
-        )
+    def entries(self, *, after: int | None = None, limit: int | None = None
+                ) -> Iterator[AuditEntry]:
+        """Every entry (or ``limit`` of them after sequence ``after``), in sequence order
+        (streamed)."""
+        stmt = select(audit_log.c.sequence, audit_log.c.prev_hash, audit_log.c.canonical,
+                      audit_log.c.entry_hash).order_by(audit_log.c.sequence)
+        if after is not None:
+            stmt = stmt.where(audit_log.c.sequence > after)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows = self._conn.execute(stmt)
         for r in rows:
             yield AuditEntry(int(r[0]), r[1], r[2], r[3])
 

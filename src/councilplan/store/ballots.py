@@ -210,6 +210,14 @@ class BallotRepository:
         # Python str order is the hash scheme's order; the database's collation may differ
         return Electorate(tuple(sorted(ids)), digest, size)
 
+    def in_electorate(self, ballot_id: str, member_id: str) -> bool:
+        """Whether ``member_id`` is in the frozen electorate of ``ballot_id``."""
+        return self._conn.execute(
+            select(ballot_electorate.c.member_id).where(
+                ballot_electorate.c.ballot_id == ballot_id,
+                ballot_electorate.c.member_id == member_id)
+        ).first() is not None
+
     def save_opened(self, ballot: Ballot) -> None:
         """Record the opening: status, time, and the frozen electorate with its hash."""
         assert ballot.electorate is not None

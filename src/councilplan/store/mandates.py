@@ -71,6 +71,14 @@ class MandateRepository:
         )
         return [_mandate(r) for r in rows]
 
+    def held_by(self, holder_id: str) -> list[Mandate]:
+        """Every mandate ``holder_id`` holds or held (the caller asks which are active)."""
+        rows = self._conn.execute(
+            select(*_COLUMNS).where(mandates.c.holder_id == holder_id)
+            .order_by(mandates.c.term_start, mandates.c.mandate_id)
+        )
+        return [_mandate(r) for r in rows]
+
     def save_end(self, mandate: Mandate) -> None:
         """Record an early end (recall, resignation)."""
         self._conn.execute(

@@ -5,6 +5,7 @@ Three ways in, one per kind of use case::
     with uow:               # a governance write (create council, open ballot, recall...)
     with uow.casting():     # casting a vote: many at once, no governance lock
     with uow.reading():     # a read model: read-only, one snapshot
+    with uow.bookkeeping(): # accounts, sessions, failed logins: no governance record
 
 Leaving the block normally commits; any exception rolls everything back, so a
 failure leaves nothing half-done. A block can be entered again after it ended
@@ -35,6 +36,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine
 
+from councilplan.store.accounts import AccountRepository
 from councilplan.store.audit_log import AuditLog
 from councilplan.store.ballots import BallotRepository
 from councilplan.store.box import BallotBox
@@ -66,6 +68,7 @@ class UnitOfWork:
     motions: MotionRepository
     audit: AuditLog
     desk: CastingDesk
+    accounts: AccountRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -120,6 +123,7 @@ class UnitOfWork:
         self.motions = MotionRepository(conn)
         self.audit = AuditLog(conn)
         self.desk = CastingDesk(conn, self.register, self.box)
+        self.accounts = AccountRepository(conn)
 
     def _end(self, failed: bool) -> None:
         conn, lock = self._conn, self._lock
@@ -185,6 +189,19 @@ class UnitOfWork:
                 self._conn = None
             return
         self._begin("cast")
+        try:
+            yield self
+        except BaseException:
+            self._end(failed=True)
+            raise
+        self._end(failed=False)
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Self]:
+        """A write transaction for rows outside the governance record (accounts, sessions,
+        failed logins): it appends nothing to the audit log, so it takes no governance
+        lock (SQLite writers still queue on the one write lock)."""
+        self._begin("bookkeeping")
         try:
             yield self
         except BaseException:

@@ -6,12 +6,15 @@ imports them all, so ``metadata`` always holds the whole schema (for Alembic's
 
 * :mod:`.democracy` -- councils, members, seats, mandates, pay, ballots, the marked
   register and the ballot box, petitions, motions, the audit log.
+* :mod:`.accounts` -- the web application's accounts, sessions and failed logins.
 """
 
 from __future__ import annotations
 
 from councilplan.store.tables._meta import metadata
+from councilplan.store.tables.accounts import *  # noqa: F403
+from councilplan.store.tables.accounts import __all__ as _accounts
 from councilplan.store.tables.democracy import *  # noqa: F403
 from councilplan.store.tables.democracy import __all__ as _democracy
 
-__all__ = ["metadata", *_democracy]
+__all__ = ["metadata", *_democracy, *_accounts]

@@ -1,0 +1,99 @@
+"""``create_app(settings)``: the councils' web application and JSON API.
+
+One FastAPI app serves both: the JSON API under ``/api`` (its OpenAPI document at
+``/api/openapi.json``; routers listed in :data:`councilplan.api.routers.ROUTERS`) and the
+server-rendered pages (:mod:`councilplan.api.web`) with their static files under
+``/static``. The API and the pages call the same services; neither holds a rule.
+
+While it runs, a background thread closes the ballots whose time has come and records
+expiries every ``settings.tick_seconds`` (0: never; tests drive time themselves).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from councilplan import __version__
+from councilplan.api import errors, security
+from councilplan.api.auth.passwords import Passwords
+from councilplan.api.deps import AppState
+from councilplan.api.jobs import Jobs
+from councilplan.api.routers import ROUTERS
+from councilplan.api.settings import Settings
+from councilplan.store import UnitOfWork, ensure_current, make_engine
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("councilplan.api")
+
+DESCRIPTION = """The councils' HTTP API: councils, members, mandates and terms, pay and its
+cap, recall petitions, ballots (cast with a receipt, results with the STV stage tables,
+the published papers), motions and the audit log.
+
+Sign in with `POST /api/session`; the session cookie is HttpOnly, and every unsafe
+request must carry the session's CSRF token (in the login answer and `GET /api/session`)
+as `X-CSRF-Token`. Unsafe requests take `application/json`. Refusals are
+`application/problem+json` with every problem listed."""
+
+
+def _ticker(settings: Settings, engine: Engine, stop: threading.Event) -> None:
+    from councilplan.api.routers.tick import run_tick
+
+    while not stop.wait(settings.tick_seconds):
+        try:
+            done = run_tick(UnitOfWork(engine), settings.clock())
+            if done["closed_ballots"]:
+                log.info("closed ballots %s", done["closed_ballots"])
+        except Exception:
+            log.exception("the background tick failed (it runs again later)")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """The application for ``settings`` (default: :meth:`Settings.from_env`).
+
+    ``engine``: an engine to use instead of making one from ``settings.database_url``
+    (it is not disposed on shutdown). The database must be migrated to the head.
+    """
+    settings = settings or Settings.from_env()
+    own_engine = engine is None
+    engine = engine or make_engine(settings.database_url)
+    ensure_current(engine)
+    state = AppState(settings=settings, engine=engine, passwords=Passwords(settings),
+                     jobs=Jobs())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        thread = None
+        if settings.tick_seconds > 0:
+            thread = threading.Thread(target=_ticker, args=(settings, engine, stop),
+                                      name="cp-tick", daemon=True)
+            thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if thread is not None:
+                thread.join(timeout=5)
+            state.jobs.shutdown()
+            if own_engine:
+                engine.dispose()
+
+    app = FastAPI(title="councilplan", version=__version__, description=DESCRIPTION,
+                  openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
+    app.state.councilplan = state
+    for router in ROUTERS:
+        app.include_router(router)
+    from councilplan.api import web
+
+    web.install(app, state)
+    errors.install(app)
+    security.install(app, settings)
+    return app

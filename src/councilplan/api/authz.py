@@ -1,0 +1,188 @@
+"""Authorisation: deny by default, decided for each object from the store.
+
+An account carries no role. What its member may do follows from where they stand
+at ``now`` (:class:`Principal`, loaded per request from memberships and mandates):
+
+* **constituent** of a council: a direct member of it or of a council below it (the
+  council represents them). Constituents see the council -- its members, delegates,
+  terms, pay and cap, ballots, results, petitions, motions -- sign and open recall
+  petitions against its mandates, table and amend motions, and close its ballots once
+  their closing time has come (the count is then fixed by the papers and the seed).
+* **officer** of a council: holds an active *office* mandate of it (secretary,
+  treasurer...). Officers run the council: admit members, define seats, open
+  elections and motion ballots, set and review pay (never their own). The officers of
+  a council also run the councils directly below it (forming them, their first seats
+  and elections), and see what they run; the rights of a constituency (voting,
+  signing, tabling) stay with its constituents.
+* a council with no officer in office may open its due elections by any constituent,
+  so a council can always elect its first officers.
+* **voter** in a ballot: in its electorate, frozen when it opened; a member only ever
+  votes as themself (the member comes from the session, never from the request).
+* oneself: a member reports their own wage and leaves a council themself.
+
+The audit log is the federation's public record: any signed-in account reads and
+verifies it. Everything else is refused (:class:`Forbidden`, 403).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from councilplan.councils.mandate import Mandate
+from councilplan.councils.seat import SeatKind
+from councilplan.errors import Problem, RuleViolation
+from councilplan.store import Account, UnitOfWork
+
+__all__ = [
+    "Forbidden",
+    "NotSignedIn",
+    "Principal",
+    "council_has_officer",
+    "council_of_ballot",
+    "council_of_mandate",
+    "council_of_petition",
+    "councils_of_member",
+    "councils_of_seats",
+    "load_principal",
+    "may_cast",
+]
+
+
+class Forbidden(RuleViolation):
+    """The signed-in member may not do this (403)."""
+
+
+class NotSignedIn(RuleViolation):
+    """No valid session (401)."""
+
+
+def refuse(what: str, why: str) -> Forbidden:
+    return Forbidden(f"not allowed: {what}", [Problem("authorisation", why)])
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Where a signed-in member stands at ``now`` (see the module docstring)."""
+
+    account_id: str
+    username: str
+    member_id: str
+    name: str
+    councils: frozenset[str]  # direct memberships
+    constituent_of: frozenset[str]  # memberships and every council above them
+    offices: frozenset[str]  # councils where they hold an active office mandate
+    mandates: tuple[Mandate, ...]  # active (or pending) mandates they hold
+    parents: Mapping[str, str | None]  # the council tree, child -> parent
+
+    # -- standing --------------------------------------------------------------
+
+    def is_constituent(self, council_id: str) -> bool:
+        return council_id in self.constituent_of
+
+    def runs(self, council_id: str) -> bool:
+        """An officer of the council or of the council directly above it."""
+        return council_id in self.offices or self.parents.get(council_id) in self.offices
+
+    def sees(self, council_id: str) -> bool:
+        """A constituent of the council, or one who runs it."""
+        return self.is_constituent(council_id) or self.runs(council_id)
+
+    # -- checks (raise Forbidden) ------------------------------------------------
+
+    def require_constituent(self, council_id: str, what: str) -> None:
+        if not self.is_constituent(council_id):
+            raise refuse(what, f"only the constituents of council {council_id} may")
+
+    def require_sees(self, council_id: str, what: str) -> None:
+        if not self.sees(council_id):
+            raise refuse(what, f"only the constituents of council {council_id} (and those "
+                         "who run it) may")
+
+    def require_runs(self, council_id: str, what: str) -> None:
+        if not self.runs(council_id):
+            raise refuse(what, f"only the officers of council {council_id} (or of the council "
+                         "above it) may")
+
+    def require_self(self, member_id: str, what: str) -> None:
+        if member_id != self.member_id:
+            raise refuse(what, "a member does this only for themself")
+
+    def require_officer_anywhere(self, what: str) -> None:
+        if not self.offices:
+            raise refuse(what, "only a member holding an office may")
+
+
+def _ancestors(council_id: str, parents: Mapping[str, str | None]) -> Iterable[str]:
+    seen: set[str] = set()
+    current: str | None = council_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        yield current
+        current = parents.get(current)
+
+
+def load_principal(uow: UnitOfWork, account: Account, now: datetime) -> Principal:
+    """The member's standing at ``now``, read in one snapshot."""
+    with uow.reading():
+        member = uow.members.get(account.member_id)
+        memberships = uow.members.memberships_of(account.member_id)
+        parents = {c.council_id: c.parent_id for c in uow.councils.all()}
+        held = [m for m in uow.mandates.held_by(account.member_id)
+                if m.status_at(now).value in ("active", "pending")]
+        offices = set()
+        for m in held:
+            if m.is_active(now) and uow.seats.get(m.seat_id).kind is SeatKind.OFFICE:
+                offices.add(m.council_id)
+    direct = frozenset(m.council_id for m in memberships)
+    constituent = frozenset(a for c in direct for a in _ancestors(c, parents))
+    return Principal(account.account_id, account.username, account.member_id, member.name,
+                     direct, constituent, frozenset(offices), tuple(held), parents)
+
+
+def council_has_officer(uow: UnitOfWork, council_id: str, now: datetime) -> bool:
+    with uow.reading():
+        seats = {s.seat_id: s for s in uow.seats.of_council(council_id)}
+        return any(m.is_active(now) and seats[m.seat_id].kind is SeatKind.OFFICE
+                   for m in uow.mandates.of_council(council_id) if m.seat_id in seats)
+
+
+# -- the council an object belongs to (read from the store, per object) ---------------
+
+
+def council_of_ballot(uow: UnitOfWork, ballot_id: str) -> str:
+    with uow.reading():
+        return uow.ballots.get(ballot_id).ballot.council_id
+
+
+def council_of_mandate(uow: UnitOfWork, mandate_id: str) -> Mandate:
+    with uow.reading():
+        return uow.mandates.get(mandate_id)
+
+
+def council_of_petition(uow: UnitOfWork, petition_id: str) -> str:
+    with uow.reading():
+        return uow.petitions.get(petition_id)[0].council_id
+
+
+def may_cast(uow: UnitOfWork, ballot_id: str, member_id: str) -> None:
+    """A member casts only in a ballot whose frozen electorate holds them."""
+    with uow.reading():
+        uow.ballots.shape(ballot_id)  # NotFound first
+        if not uow.ballots.in_electorate(ballot_id, member_id):
+            raise refuse(f"vote in ballot {ballot_id}", "only the members of the ballot's "
+                         "electorate (frozen when it opened) may vote in it")
+
+
+def councils_of_member(uow: UnitOfWork, member_id: str) -> frozenset[str]:
+    """The councils ``member_id`` belongs to directly (NotFound for no such member)."""
+    with uow.reading():
+        uow.members.get(member_id)
+        return frozenset(m.council_id for m in uow.members.memberships_of(member_id))
+
+
+def councils_of_seats(uow: UnitOfWork, seat_ids: Iterable[str]) -> frozenset[str]:
+    """The councils the seats belong to (NotFound for an unknown seat)."""
+    with uow.reading():
+        return frozenset(uow.seats.get(s).council_id for s in seat_ids)

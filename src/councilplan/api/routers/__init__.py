@@ -1,0 +1,41 @@
+"""The JSON API: one router per resource, included by ``create_app`` from :data:`ROUTERS`.
+
+Adding a resource (disputes, the plan cycle) is one more module here with a ``router``
+and one more entry in :data:`ROUTERS`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from councilplan.api.routers import (
+    accounts,
+    audit,
+    ballots,
+    councils,
+    jobs,
+    mandates,
+    members,
+    motions,
+    petitions,
+    seats,
+    session,
+    tick,
+)
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    session.router,
+    accounts.router,
+    councils.router,
+    members.router,
+    seats.router,
+    mandates.router,
+    ballots.router,
+    petitions.router,
+    motions.router,
+    audit.router,
+    jobs.router,
+    tick.router,
+)

@@ -1,0 +1,19 @@
+"""The page routers, included by ``create_app`` in this order (disputes and the plan cycle
+add theirs here)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from councilplan.api.web.pages import audit, auth, ballots, councils, home, petitions
+
+__all__ = ["PAGES"]
+
+PAGES: tuple[APIRouter, ...] = (
+    auth.router,
+    home.router,
+    councils.router,
+    ballots.router,
+    petitions.router,
+    audit.router,
+)

@@ -1,0 +1,149 @@
+"""A council: its delegates and officers with their terms, pay and cap; members, ballots,
+recall petitions, motions; the forms its members and officers use."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import Form, Query, Request
+from fastapi.responses import Response
+
+from councilplan import services
+from councilplan.api import actions
+from councilplan.api.deps import Now, UoW
+from councilplan.api.schemas import IdPath
+from councilplan.api.web.pages._forms import page_router, refused, signed_in
+from councilplan.api.web.render import page, redirect
+from councilplan.councils.counting import DEFAULT_METHOD, Method
+from councilplan.errors import CouncilplanError, InvalidInput, Problem
+
+__all__ = ["router"]
+
+router = page_router()
+
+
+def _period(now: Any, period: str | None) -> str:
+    return period or now.strftime("%Y-%m")
+
+
+def council_context(request: Request, uow: UoW, now: Now, council_id: str,
+                    period: str | None) -> dict[str, Any]:
+    me = signed_in(request)
+    period = _period(now, period)
+    detail = actions.see_council(me, uow, council_id, now, period=period)
+    names = {m.member_id: m.name for m in detail.members}
+    seats = {s.seat_id: s for s in detail.seats}
+    live = [m for m in detail.mandates if m.status in ("active", "pending")]
+    past = [m for m in detail.mandates if m.status not in ("active", "pending")]
+    return {
+        "detail": detail, "council": detail.council, "period": period, "names": names,
+        "seats": seats, "live_mandates": live, "past_mandates": past,
+        "motions": services.list_motions(uow, council_id),
+        "runs": me.runs(council_id),
+        "may_open_election": actions.may_open_election(me, uow, council_id, now),
+        "methods": [m.value for m in Method], "default_method": DEFAULT_METHOD.value,
+        "parent": detail.council.parent_id,
+    }
+
+
+@router.get("/councils/{council_id}")
+def council(request: Request, council_id: IdPath, uow: UoW, now: Now,
+            period: Annotated[str | None, Query(max_length=32)] = None) -> Response:
+    return page(request, "council.html", council_context(request, uow, now, council_id, period))
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InvalidInput("not an amount", [Problem("amount", f"{text!r}: e.g. 2400.00")]
+                           ) from None
+    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InvalidInput("not an amount", [Problem("amount", f"{text!r}: e.g. 2400.00")])
+    return value
+
+
+@router.post("/councils/{council_id}/pay")
+def set_pay(request: Request, council_id: IdPath, uow: UoW, now: Now,
+            mandate_id: Annotated[str, Form(max_length=64)],
+            period: Annotated[str, Form(max_length=32)],
+            amount: Annotated[str, Form(max_length=32)]) -> Response:
+    me = signed_in(request)
+    try:
+        actions.set_pay(me, uow, mandate_id, period, _amount(amount), now)
+    except CouncilplanError as exc:
+        return refused(request, exc, "council.html",
+                       lambda: council_context(request, uow, now, council_id, period),
+                       f"pay-{mandate_id}")
+    return redirect(f"/councils/{council_id}?period={period}#mandate-{mandate_id}")
+
+
+@router.post("/councils/{council_id}/wage")
+def report_wage(request: Request, council_id: IdPath, uow: UoW, now: Now,
+                period: Annotated[str, Form(max_length=32)],
+                amount: Annotated[str, Form(max_length=32)]) -> Response:
+    me = signed_in(request)
+    try:
+        actions.report_wage(me, uow, me.member_id, period, _amount(amount), now)
+    except CouncilplanError as exc:
+        return refused(request, exc, "council.html",
+                       lambda: council_context(request, uow, now, council_id, period), "wage")
+    return redirect(f"/councils/{council_id}?period={period}")
+
+
+@router.post("/councils/{council_id}/recall")
+def open_recall(request: Request, council_id: IdPath, uow: UoW, now: Now,
+                mandate_id: Annotated[str, Form(max_length=64)]) -> Response:
+    me = signed_in(request)
+    try:
+        view = actions.open_petition(me, uow, mandate_id, now)
+    except CouncilplanError as exc:
+        return refused(request, exc, "council.html",
+                       lambda: council_context(request, uow, now, council_id, None),
+                       f"recall-{mandate_id}")
+    return redirect(f"/petitions/{view.petition_id}")
+
+
+@router.post("/councils/{council_id}/elections")
+def open_election(request: Request, council_id: IdPath, uow: UoW, now: Now,
+                  seat_ids: Annotated[list[str], Form(max_length=64)],
+                  candidates: Annotated[str, Form(max_length=5000)],
+                  days: Annotated[float, Form(gt=0, le=366)] = 7.0,
+                  method: Annotated[str, Form(max_length=32)] = DEFAULT_METHOD.value
+                  ) -> Response:
+    me = signed_in(request)
+    names = [c.strip() for c in candidates.replace("\n", ",").split(",") if c.strip()]
+    try:
+        view = actions.open_election(me, uow, council_id, seat_ids, names, now, days=days,
+                                     method=method)
+    except CouncilplanError as exc:
+        return refused(request, exc, "council.html",
+                       lambda: council_context(request, uow, now, council_id, None), "election")
+    return redirect(f"/ballots/{view.ballot_id}")
+
+
+@router.post("/councils/{council_id}/motions")
+def table_motion(request: Request, council_id: IdPath, uow: UoW, now: Now,
+                 text: Annotated[str, Form(min_length=1, max_length=20_000)]) -> Response:
+    me = signed_in(request)
+    try:
+        actions.table_motion(me, uow, council_id, text, now)
+    except CouncilplanError as exc:
+        return refused(request, exc, "council.html",
+                       lambda: council_context(request, uow, now, council_id, None), "motion")
+    return redirect(f"/councils/{council_id}#motions")
+
+
+@router.post("/motions/{motion_id}/ballot")
+def motion_ballot(request: Request, motion_id: IdPath, uow: UoW, now: Now,
+                  days: Annotated[float, Form(gt=0, le=366)] = 7.0) -> Response:
+    me = signed_in(request)
+    found = actions.see_motion(me, uow, motion_id)
+    try:
+        view = actions.open_motion_ballot(me, uow, motion_id, now, days=days)
+    except CouncilplanError as exc:
+        return refused(request, exc, "council.html",
+                       lambda: council_context(request, uow, now, found.council_id, None),
+                       f"motion-{motion_id}")
+    return redirect(f"/ballots/{view.ballot_id}")

@@ -1,0 +1,237 @@
+"""Accounts, sessions, CSRF, the login throttle, limits, headers and errors."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+from starlette.testclient import TestClient
+
+from councilplan.api.auth.sessions import SESSION_COOKIE
+from councilplan.api.security import LoadShedding
+from tests.integration.api.conftest import Client
+from tests.integration.api.world import PASSWORD, Clock, World
+
+
+def _cookie(response: object, name: str) -> str:
+    for header in response.headers.get_list("set-cookie"):  # type: ignore[attr-defined]
+        if header.startswith(name + "="):
+            return str(header)
+    raise AssertionError(f"no {name} cookie set")
+
+
+def test_session_cookie_attributes_and_https(make_app: Callable[..., FastAPI]) -> None:
+    with TestClient(make_app()) as c:
+        r = c.post("/api/session", json={"username": "m1", "password": PASSWORD})
+        cookie = _cookie(r, SESSION_COOKIE).lower()
+        assert "httponly" in cookie
+        assert "samesite=lax" in cookie
+        assert "secure" not in cookie
+        assert "strict-transport-security" not in r.headers
+    with TestClient(make_app(https=True), base_url="https://testserver") as c:
+        r = c.post("/api/session", json={"username": "m1", "password": PASSWORD})
+        assert "secure" in _cookie(r, SESSION_COOKIE).lower()
+        assert r.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_login_makes_a_new_session_and_logout_ends_it(
+        make_app: Callable[..., FastAPI], db_file: tuple[str, World]) -> None:
+    app = make_app()
+    with Client(app) as c:
+        c.login("m1")
+        first = c.cookies[SESSION_COOKIE]
+        c.login("m1")
+        second = c.cookies[SESSION_COOKIE]
+        assert first != second  # a new id at every login: no fixation
+        with Client(app) as thief:
+            thief.cookies.set(SESSION_COOKIE, first)
+            assert thief.get("/api/session").status_code == 401  # the old one was ended
+        engine = create_engine(db_file[0])
+        with engine.connect() as conn:
+            stored = set(conn.execute(text("SELECT session_hash FROM sessions")).scalars())
+        engine.dispose()
+        assert second not in stored  # only the hash is kept
+        assert hashlib.sha256(second.encode()).hexdigest() in stored
+        assert c.delete("/api/session").status_code == 204
+        with Client(app) as thief:
+            thief.cookies.set(SESSION_COOKIE, second)
+            assert thief.get("/api/session").status_code == 401
+            assert thief.get("/", follow_redirects=False).status_code == 303
+
+
+def test_csrf_is_required_on_unsafe_requests(client_for: Callable[[str | None], Client],
+                                             fed: World) -> None:
+    c = client_for("member")
+    c.headers.pop("X-CSRF-Token")
+    r = c.post("/api/councils/mill/motions", json={"text": "x"})
+    assert r.status_code == 403
+    assert "CSRF" in r.json()["title"]
+    c.headers["X-CSRF-Token"] = "0" * 64
+    assert c.post("/api/councils/mill/motions", json={"text": "x"}).status_code == 403
+    # a page form without the token
+    r = c.post(f"/petitions/{fed.petition}/sign", data={"csrf_token": "nope"})
+    assert r.status_code == 403
+    c.headers["X-CSRF-Token"] = c.csrf
+    assert c.post("/api/councils/mill/motions", json={"text": "x"}).status_code == 201
+
+
+def test_the_login_form_needs_its_pre_session_token(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        r = c.post("/login", data={"username": "m1", "password": PASSWORD})
+        assert r.status_code == 403
+        page = c.get("/login")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        r = c.post("/login", data={"username": "m1", "password": PASSWORD,
+                                   "csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"] == "/"
+        assert c.get("/").status_code == 200
+
+
+def test_at_most_so_many_failed_logins_per_account_per_hour(
+        make_app: Callable[..., FastAPI], clock: Clock) -> None:
+    app = make_app(login_failures_per_hour=3)
+    with TestClient(app) as c:
+        for _ in range(3):
+            assert c.post("/api/session", json={"username": "m1",
+                                                "password": "wrong"}).status_code == 401
+        r = c.post("/api/session", json={"username": "m1", "password": PASSWORD})
+        assert r.status_code == 429
+        assert 3000 < int(r.headers["retry-after"]) <= 3600
+        # another account is not affected
+        assert c.post("/api/session", json={"username": "m2",
+                                            "password": PASSWORD}).status_code == 200
+        # unknown usernames are throttled alike (the throttle tells nothing)
+        for _ in range(3):
+            c.post("/api/session", json={"username": "ghost", "password": "x"})
+        assert c.post("/api/session", json={"username": "ghost",
+                                            "password": "x"}).status_code == 429
+    with TestClient(make_app(login_failures_per_hour=3)) as c:  # persisted, not in memory
+        assert c.post("/api/session", json={"username": "m1",
+                                            "password": PASSWORD}).status_code == 429
+        clock.now += timedelta(hours=1, seconds=1)
+        assert c.post("/api/session", json={"username": "m1",
+                                            "password": PASSWORD}).status_code == 200
+
+
+def test_bodies_above_the_limit_are_413_with_a_clear_message(
+        make_app: Callable[..., FastAPI]) -> None:
+    app = make_app(max_body_bytes=1024)
+    with Client(app) as c:
+        c.login("m1")
+        big = {"text": "x" * 5000}
+        r = c.post("/api/councils/mill/motions", json=big)
+        assert r.status_code == 413
+        assert "at most 1 KiB" in r.json()["problems"][0]["message"]
+
+        def chunks():  # no Content-Length: found while reading
+            for _ in range(10):
+                yield b'{"text": "' + b"y" * 500
+
+        r = c.post("/api/councils/mill/motions", content=chunks(),
+                   headers={"content-type": "application/json"})
+        assert r.status_code == 413
+        r = c.post("/councils/mill/motions", data={"text": "z" * 5000, "csrf_token": c.csrf})
+        assert r.status_code == 413
+        assert "<h1>" in r.text
+
+
+def test_rate_limit_is_429_with_retry_after(make_app: Callable[..., FastAPI]) -> None:
+    app = make_app(rate_per_second=0.5, rate_burst=3)
+    with TestClient(app) as c:
+        codes = [c.get("/login").status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200]
+        assert codes[-1] == 429
+        r = c.get("/api/councils")
+        assert r.status_code == 429
+        assert int(r.headers["retry-after"]) >= 1
+
+
+def test_load_shedding_is_503_with_retry_after() -> None:
+    from councilplan.api.settings import Settings
+
+    sent: list[dict[str, object]] = []
+
+    async def app(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("must not be reached")
+
+    shed = LoadShedding(app, Settings(max_in_flight=2))  # type: ignore[arg-type]
+    shed.in_flight = 2
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request"}
+
+    asyncio.run(shed({"type": "http", "path": "/api/x", "headers": []}, receive, send))
+    assert sent[0]["status"] == 503
+    assert (b"retry-after", b"1") in sent[0]["headers"]  # type: ignore[operator]
+
+
+def test_the_api_takes_json_only(client_for: Callable[[str | None], Client]) -> None:
+    c = client_for("member")
+    r = c.post("/api/councils/mill/motions", content="text=x",
+               headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 415
+
+
+def test_security_headers(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        for path in ("/login", "/api/openapi.json"):
+            r = c.get(path)
+            csp = r.headers["content-security-policy"]
+            assert "unsafe-inline" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert "script-src 'self'" in csp
+            assert r.headers["x-content-type-options"] == "nosniff"
+            assert r.headers["referrer-policy"] == "same-origin"
+            assert r.headers["x-frame-options"] == "DENY"
+            assert r.headers["cache-control"] == "no-store"
+        js = c.get("/static/vendor/htmx.min.js")
+        assert js.status_code == 200
+        assert "no-store" not in js.headers.get("cache-control", "")
+
+
+def test_no_stack_trace_reaches_a_client(make_app: Callable[..., FastAPI]) -> None:
+    app = make_app()
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    @app.get("/boom")
+    def page_boom() -> None:
+        raise RuntimeError("secret internals")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for path in ("/api/boom", "/boom"):
+            r = c.get(path)
+            assert r.status_code == 500
+            assert "secret internals" not in r.text
+            assert "Traceback" not in r.text
+        assert c.get("/api/boom").json()["title"] == "Something went wrong on the server"
+
+
+def test_no_docs_page_with_scripts_from_a_cdn(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        assert c.get("/docs").status_code in (303, 404)
+        doc = c.get("/api/openapi.json").json()
+    ops = [(p, m) for p, item in doc["paths"].items() for m in item]
+    assert len(ops) >= 30
+    for path, method in ops:
+        assert path.startswith("/api/")
+        assert doc["paths"][path][method].get("summary"), (path, method)
+
+
+@pytest.mark.parametrize("path", ["/", "/councils/mill", "/audit"])
+def test_pages_send_the_signed_out_to_the_login(app: FastAPI, path: str) -> None:
+    with TestClient(app) as c:
+        r = c.get(path, follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/login")

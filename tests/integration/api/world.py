@@ -1,0 +1,135 @@
+"""A small federation for the web tests, made through the services, and the roles in it.
+
+Riverside area council; under it the Mill (10 members) and the Works (4 members).
+Elected in the past (term running at ``NOW``): ``sec_m`` secretary of the Mill,
+``del_m`` the Mill's delegate to Riverside, ``sec_a`` secretary of Riverside (a member of
+the Works). Open at ``NOW``: an election in the Mill (``OPEN``); closed: the Mill's
+first election (``CLOSED``); a recall petition against the delegate (``PETITION``,
+1 of 2 signatures); a motion in the Mill tabled by ``m1`` (``MOTION``). Wages are reported
+for ``PERIOD``. Every member has an account with password ``PASSWORD``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from councilplan import services
+from councilplan.api.auth.accounts import create_account
+from councilplan.api.auth.passwords import Passwords
+from councilplan.api.settings import Settings
+from councilplan.store import UnitOfWork
+
+T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+NOW = T0 + 30 * DAY
+PERIOD = "2025-02"
+PASSWORD = "correct horse battery"
+SECRET = "test-secret-" + "s" * 40
+
+MILL = [f"m{i}" for i in range(1, 9)] + ["sec_m", "del_m"]
+WITHOUT_ACCOUNT = "n0"  # a member of the Mill who has no login yet
+WORKS = ["w1", "w2", "w3", "sec_a"]
+
+# role -> username (None: signed out)
+ROLES: dict[str, str | None] = {
+    "anonymous": None,
+    "outsider": "w1",  # a constituent of Riverside, not of the Mill
+    "member": "m1",  # a member of the Mill (proposed the motion)
+    "voter": "m2",  # another member of the Mill
+    "delegate": "del_m",  # holds the Mill's delegate mandate
+    "officer": "sec_m",  # secretary of the Mill
+    "area_officer": "sec_a",  # secretary of Riverside (runs the Mill too)
+}
+
+
+class Clock:
+    """A clock tests move by hand (``clock.now += DAY``)."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass(frozen=True)
+class World:
+    open_ballot: str
+    closed_ballot: str
+    due_ballot: str  # its closing time has passed; not closed yet
+    petition: str
+    motion: str
+    delegate_mandate: str
+    secretary_mandate: str
+    area_mandate: str
+
+
+def settings(url: str, clock: object = None, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": url, "secret_key": SECRET, "tick_seconds": 0,
+        "argon2_time_cost": 1, "argon2_memory_kib": 8, "argon2_parallelism": 1,
+        "rate_per_second": 1000.0, "rate_burst": 1000,
+        "clock": clock or (lambda: NOW),
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _elect(uow: UnitOfWork, seat: str, candidates: list[str], voters: list[str],
+           winner: str, ballot_id: str) -> None:
+    services.open_election(uow, [seat], candidates, T0 + DAY, T0 + 8 * DAY, ballot_id=ballot_id)
+    for v in voters:
+        ranking = [winner, *[c for c in candidates if c != winner]]
+        services.cast_vote(uow, ballot_id, v, ranking, T0 + 2 * DAY)
+    services.close_ballot(uow, ballot_id, T0 + 8 * DAY)
+
+
+def build(uow: UnitOfWork) -> World:
+    services.create_council(uow, "riverside", "Riverside area council", "area", T0)
+    services.create_council(uow, "mill", "Mill workers' council", "workplace", T0,
+                            parent_id="riverside")
+    services.create_council(uow, "works", "Works council", "workplace", T0,
+                            parent_id="riverside")
+    for mid in MILL:
+        services.admit_member(uow, mid, "mill", T0, name=f"Name of {mid}")
+    for mid in WORKS:
+        services.admit_member(uow, mid, "works", T0, name=f"Name of {mid}")
+    year, lead = 365 * DAY, 28 * DAY
+    services.define_seat(uow, "mill/secretary", "mill", "Secretary", "office", T0,
+                         term_length=year, election_lead=lead)
+    services.define_seat(uow, "mill/delegate", "mill", "Delegate to Riverside", "delegate", T0,
+                         term_length=year, election_lead=lead, delegate_to="riverside")
+    services.define_seat(uow, "mill/safety", "mill", "Safety rep", "office", T0,
+                         term_length=year, election_lead=lead)
+    services.define_seat(uow, "mill/treasurer", "mill", "Treasurer", "office", T0,
+                         term_length=year, election_lead=lead)
+    services.define_seat(uow, "riverside/secretary", "riverside", "Secretary", "office", T0,
+                         term_length=year, election_lead=lead)
+    _elect(uow, "mill/secretary", ["sec_m", "m8"], MILL, "sec_m", "closed-mill-sec")
+    _elect(uow, "mill/delegate", ["del_m", "m7"], MILL, "del_m", "closed-mill-del")
+    _elect(uow, "riverside/secretary", ["sec_a", "m6"], MILL + WORKS, "sec_a", "closed-riv")
+    for k, mid in enumerate(MILL + WORKS):
+        services.report_wage(uow, mid, PERIOD, Decimal(2000 + 100 * k), NOW - DAY)
+    services.open_election(uow, ["mill/safety"], ["m3", "m4", "m5"], NOW - DAY, NOW + 6 * DAY,
+                           ballot_id="open-mill-safety")
+    mandates = {m.seat_id: m.mandate_id for m in services.list_mandates(uow, "mill", NOW)}
+    area = services.list_mandates(uow, "riverside", NOW)[0].mandate_id
+    petition = services.open_recall_petition(uow, mandates["mill/delegate"], "m5", NOW - DAY,
+                                             petition_id="pt-delegate")
+    assert petition.required == 1 + petition.signatures or petition.required >= 1
+    motion = services.table_new_motion(uow, "mill", "m1", "Open the canteen on Saturdays.",
+                                       NOW - DAY, motion_id="mo-canteen")
+    due = services.table_new_motion(uow, "mill", "m2", "Paint the gates.", NOW - 3 * DAY)
+    services.open_motion_ballot(uow, due.motion_id, NOW - 3 * DAY, NOW - timedelta(hours=1),
+                                ballot_id="due-gates")
+    services.admit_member(uow, WITHOUT_ACCOUNT, "mill", NOW - DAY, name="Newcomer")
+    services.set_pay(uow, mandates["mill/delegate"], PERIOD, Decimal("1500.00"), NOW - DAY)
+    hasher = Passwords(settings("sqlite://"))
+    shared = hasher.hash(PASSWORD)
+    for mid in MILL + WORKS:
+        create_account(uow, None, mid, PASSWORD, T0, password_hash=shared)
+    return World("open-mill-safety", "closed-mill-sec", "due-gates", petition.petition_id,
+                 motion.motion_id,
+                 mandates["mill/delegate"], mandates["mill/secretary"], area)
