@@ -6,6 +6,9 @@ imports them all, so ``metadata`` always holds the whole schema (for Alembic's
 
 * :mod:`.democracy` -- councils, members, seats, mandates, pay, ballots, the marked
   register and the ballot box, petitions, motions, the audit log.
+* :mod:`.disputes` -- disputes, their councils and roster events, the strike
+  committee's seats, offers and their recipients, strike ballots and mandates, calls
+  to action, settlements, the strike fund.
 """
 
 from __future__ import annotations
@@ -13,5 +16,7 @@ from __future__ import annotations
 from councilplan.store.tables._meta import metadata
 from councilplan.store.tables.democracy import *  # noqa: F403
 from councilplan.store.tables.democracy import __all__ as _democracy
+from councilplan.store.tables.disputes import *  # noqa: F403
+from councilplan.store.tables.disputes import __all__ as _disputes
 
-__all__ = ["metadata", *_democracy]
+__all__ = ["metadata", *_democracy, *_disputes]
