@@ -36,6 +36,7 @@ from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, moment, open_uow
 from councilplan.cli.errors import handle_errors
 from councilplan.councils.council import CouncilKind
 from councilplan.councils.counting import DEFAULT_METHOD, Method
+from councilplan.councils.strike_ballot import STRIKE_METHOD
 from councilplan.errors import InvalidInput, Problem
 from councilplan.services.papers import YES_NO
 from councilplan.services.views import BallotView
@@ -258,8 +259,8 @@ def mandates(
 @app.command("tick")
 @handle_errors
 def tick(db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
-    """Record what time did: expired terms, failed and lapsed petitions; close the ballots
-    whose closing time has come; list the elections due."""
+    """Record what time did: expired terms, failed and lapsed petitions, expired strikers'
+    mandates; close the ballots whose closing time has come; list the elections due."""
     now = moment(at)
     uow = open_uow(db)
     closed = services.close_due_ballots(uow, now)
@@ -269,6 +270,7 @@ def tick(db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     lines += [f"term of mandate {m} expired" for m in report.expired_mandates]
     lines += [f"petition {p} failed" for p in report.failed_petitions]
     lines += [f"petition {p} lapsed" for p in report.lapsed_petitions]
+    lines += [f"strikers' mandate of ballot {b} expired" for b in report.expired_action_mandates]
     lines += [f"election due: {c.seat_id} ({c.reason})" for c in report.elections_due]
     _emit(data, as_json, "\n".join(lines) or "nothing to record")
 
@@ -293,7 +295,7 @@ def _ballot_lines(b: BallotView) -> str:
              f"  question: {b.question}",
              f"  options: {', '.join(b.options)}",
              f"  {b.opens_at:%Y-%m-%d %H:%M} .. {b.closes_at:%Y-%m-%d %H:%M} UTC"
-             + (f"; {b.rule}" if b.method == YES_NO else ""),
+             + (f"; {b.rule}" if b.method in (YES_NO, STRIKE_METHOD) else ""),
              f"  electorate: {b.electorate_size} members, sha256 {b.electorate_hash}",
              f"  lot seed commitment: sha256 {b.seed_sha256}"]
     for cp in b.checkpoints:
@@ -334,7 +336,7 @@ def election_cast(
     member_id: Annotated[str, typer.Argument()],
     choice: Annotated[list[str], typer.Argument(
         help="ranked: the candidates in order of preference; approval: those approved; "
-             "yes-no: yes, no or abstain")],
+             "yes-no: yes, no or abstain; a strikers' ballot: yes, no or spoilt")],
     replace: Annotated[str | None, typer.Option(
         "--replace", help="the receipt token of your last vote: this vote replaces it")] = None,
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
@@ -343,7 +345,7 @@ def election_cast(
     uow = open_uow(db)
     paper: Any = choice
     method = services.show_ballot(uow, ballot_id).method
-    if method == YES_NO:
+    if method in (YES_NO, STRIKE_METHOD):
         paper = choice[0] if len(choice) == 1 else choice
     receipt = services.cast_vote(uow, ballot_id, member_id, paper, moment(at), previous=replace)
     _emit({"ballot_id": ballot_id, "receipt_token": receipt.token_hex, "code": receipt.code},

@@ -17,6 +17,14 @@ One module per concept; import from them directly:
 ``ballot``          ballot lifecycle, opening and casting preconditions as data
 ``receipt``         receipts to check a ballot was counted
 ``audit``           the hash-chained audit log and its checkpoints
+``dispute``         disputes of one or more councils with an employer over demands
+``roster``          the strikers, changed only by recorded events
+``offer``           employer offers, published to every striker
+``threshold``       legal thresholds as versioned, dated rule sets (TUA 2016, ...)
+``strike_ballot``   strikers' ballots, results notices, mandates for action
+``action``          calls to action under a mandate in force
+``settlement``      settling only on an offer a strikers' ballot accepted
+``strike_fund``     contributions, strike pay per striker and period, runway
 ``event``           domain events with canonical JSON
 ``counting``        the exact counting methods (Scottish STV, Meek, IRV, ...)
 ==================  ========================================================

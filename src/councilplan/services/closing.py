@@ -14,7 +14,8 @@
    and the SHA-256 of the result;
 4. applies the result: an election starts the mandates of the elected, a
    recall ends the mandate and calls a by-election, a motion or amendment is
-   carried or lost;
+   carried or lost, a strikers' ballot writes its results notice and grants or
+   revokes a mandate, decides an offer or settles the dispute;
 5. takes the closing checkpoint of the audit log;
 
 and once that has committed, on PostgreSQL, VACUUMs the two halves so the row
@@ -33,6 +34,7 @@ from councilplan.councils.event import Event
 from councilplan.errors import PreconditionFailed, Problem, RuleViolation
 from councilplan.services.ballots import ballot_view
 from councilplan.services.counts import count_papers
+from councilplan.services.disputes import apply_dispute
 from councilplan.services.elections import apply_election
 from councilplan.services.motions import apply_motion
 from councilplan.services.recall import apply_recall
@@ -80,6 +82,8 @@ def close_ballot(uow: UnitOfWork, ballot_id: str, now: datetime) -> BallotView:
             events += apply_recall(uow, closed, outcome, now)
         elif purpose in (BallotPurpose.MOTION, BallotPurpose.AMENDMENT):
             events += apply_motion(uow, closed, outcome, now)
+        elif purpose is BallotPurpose.DISPUTE:
+            events += apply_dispute(uow, closed, outcome, now)
         uow.audit.append(events)
         uow.audit.take_checkpoint(ballot_id, "closed")
         view = ballot_view(uow, uow.ballots.get(ballot_id))

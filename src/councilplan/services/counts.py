@@ -2,10 +2,12 @@
 
 Ranked methods go through :func:`councilplan.councils.counting.run_count` (Scottish
 STV by default, Meek, IRV, Schulze, ranked pairs), approval through
-:func:`~councilplan.councils.counting.approval`, and yes/no/abstain through
+:func:`~councilplan.councils.counting.approval`, yes/no/abstain through
 :func:`~councilplan.councils.counting.count_majority` and the ballot's decision
-rule (:func:`councilplan.councils.decision.evaluate`). Ties by lot use the
-ballot's seed, committed to (its SHA-256 published) when the ballot opened.
+rule (:func:`councilplan.councils.decision.evaluate`), and a strikers' ballot's
+yes/no/spoilt papers through the same rule with the spoilt papers in the tally.
+Ties by lot use the ballot's seed, committed to (its SHA-256 published) when the
+ballot opened.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from councilplan.councils.counting import (
     run_count,
 )
 from councilplan.councils.decision import DecisionResult, Tally, evaluate
+from councilplan.councils.strike_ballot import SPOILT, STRIKE_METHOD
+from councilplan.errors import InvalidInput
 from councilplan.services.papers import YES_NO, read_paper
 from councilplan.store.types import canonical_text
 
@@ -72,6 +76,19 @@ def count_papers(
             "rule": ballot.rule.describe(),
         }
         return CountOutcome(YES_NO, n, result, passed=decision.passed, decision=decision)
+    if ballot.method == STRIKE_METHOD:
+        tally = Tally(yes=marks.count("yes"), no=marks.count("no"), spoilt=marks.count(SPOILT))
+        if tally.papers != n:
+            raise InvalidInput(f"ballot {ballot.ballot_id}: a paper is not yes, no or spoilt")
+        decision = evaluate(tally, entitled, ballot.rule, lot_seed=seed)
+        result = {
+            "method": STRIKE_METHOD, "papers": n, "entitled": entitled, "seed": seed,
+            "tally": {"yes": tally.yes, "no": tally.no, "spoilt": tally.spoilt},
+            "decision": decision.to_payload(), "statement": decision.statement(),
+            "passed": decision.passed, "rule": ballot.rule.describe(),
+        }
+        return CountOutcome(STRIKE_METHOD, n, result, passed=decision.passed,
+                            decision=decision)
     if n == 0:
         empty = {"method": ballot.method, "papers": 0, "entitled": entitled, "seed": seed,
                  "candidates": list(ballot.options), "seats": ballot.seats, "elected": [],

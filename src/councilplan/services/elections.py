@@ -1,7 +1,8 @@
 """Elections to seats: opening one when it is due, and filling the seats from the count.
 
 An election fills one or more seats of one council (several at once with STV);
-its electorate is the council's constituency at opening, its candidates must
+its electorate is the council's constituency at opening -- for a strike
+committee's seats, the dispute's strikers at opening -- and its candidates must
 belong to it. At the close the elected take the seats in order of election
 (first elected, first seat listed) for the term the election was due for:
 the next term after a regular election, the rest of the term after a
@@ -28,7 +29,7 @@ from councilplan.councils.seat import Seat
 from councilplan.councils.term import Term
 from councilplan.errors import InvalidInput, PreconditionFailed, Problem
 from councilplan.services.ballots import ballot_view, open_new_ballot
-from councilplan.services.constituency import load_constituency
+from councilplan.services.constituency import electing_constituency
 from councilplan.services.counts import CountOutcome
 from councilplan.services.ids import new_id, new_seed
 from councilplan.services.views import BallotView, ElectionCallView
@@ -101,16 +102,27 @@ def open_election(
         for live in uow.ballots.live_for_seats(seat_ids):
             problems.append(Problem(live, "an election for these seats is already open"))
         council_id = seats[0].council_id
+        electors = uow.disputes.disputes_of_seats(seat_ids)
+        bodies = {electors.get(s.seat_id) for s in seats}
+        if len(bodies) > 1:
+            problems.append(Problem(bid, "the seats are elected by different bodies (a "
+                                    "council's constituency, a dispute's strikers)"))
+        dispute_id = electors.get(seats[0].seat_id)
+        if dispute_id is not None and not uow.disputes.get(dispute_id).is_open():
+            problems.append(Problem(dispute_id, "the dispute is settled: its committee is "
+                                    "not elected any more"))
         mandates = uow.mandates.of_seats(seat_ids)
         calls = {c.seat_id: c for c in elections_due(seats, mandates, now)}
         for s in seats:
             if s.seat_id not in calls:
                 problems.append(Problem(s.seat_id, "no election is due for this seat yet"))
-        constituency = load_constituency(uow, council_id)
+        constituency = electing_constituency(uow, seats[0].seat_id, council_id, now)
         for c in candidates:
             if c not in constituency:
+                body = (f"of council {council_id}" if dispute_id is None
+                        else f"of dispute {dispute_id}: the strikers on its roster")
                 problems.append(Problem(c, f"a candidate must be a member of the constituency "
-                                        f"of council {council_id}"))
+                                        f"{body}"))
         if problems:
             raise PreconditionFailed(f"no election for {', '.join(seat_ids)} now", problems)
         reasons = {calls[s.seat_id].reason for s in seats}

@@ -3,7 +3,8 @@
 :func:`tick` records what time did by ``now``: a ``mandate.expired`` event for
 every term that ran out, a ``petition.failed`` for every petition whose window
 closed short of its threshold, a ``petition.lapsed`` for a pending petition
-whose mandate is over. Nothing needs to run for a term to end -- a mandate is
+whose mandate is over, a ``dispute.mandate_expired`` for every strikers' mandate
+for action whose period ran out. Nothing needs to run for a term to end -- a mandate is
 inactive after its term whether or not :func:`tick` ran; the events only make
 the record complete.
 """
@@ -16,6 +17,7 @@ from councilplan.councils.event import Event
 from councilplan.councils.mandate import Mandate, MandateStatus, expiry_events
 from councilplan.councils.recall import PetitionStatus, expire_petition, lapse_petition
 from councilplan.errors import PreconditionFailed
+from councilplan.services.disputes import tick_disputes
 from councilplan.services.elections import call_view, due_calls
 from councilplan.services.pay import cap_view, current_cap
 from councilplan.services.views import MandateView, PayView, TickReport
@@ -80,5 +82,6 @@ def tick(uow: UnitOfWork, now: datetime) -> TickReport:
             uow.petitions.save(p2)
             events.append(event)
         uow.audit.append(events)
+        action = tick_disputes(uow, now)
         due = tuple(call_view(c) for c in due_calls(uow, now, None))
-        return TickReport(tuple(expired), tuple(failed), tuple(lapsed), due)
+        return TickReport(tuple(expired), tuple(failed), tuple(lapsed), due, action)

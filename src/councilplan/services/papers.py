@@ -9,6 +9,9 @@ ranked methods             a ranking: distinct options, best first, >= 1
 ``ranked-pairs[-wv]``)
 ``approval``               the options approved: distinct, >= 1 (stored
                            sorted, so the paper shows no marking order)
+``yes-no-spoilt``          a strikers' ballot: ``"yes"``, ``"no"`` or
+                           ``"spoilt"`` (returned, counted in the turnout,
+                           neither yes nor no; no abstention)
 =========================  ==============================================
 
 The stored paper is canonical JSON (``"yes"``, ``["b","a"]``): one text per
@@ -22,13 +25,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from councilplan.councils.counting import Choice, Method
+from councilplan.councils.strike_ballot import SPOILT, STRIKE_METHOD
 from councilplan.errors import InvalidInput, Problem
 from councilplan.store.types import canonical_text
 
-__all__ = ["KNOWN_METHODS", "YES_NO", "canonical_paper", "read_paper"]
+__all__ = ["KNOWN_METHODS", "STRIKE_CHOICES", "YES_NO", "canonical_paper", "read_paper"]
 
 YES_NO = "yes-no"
-KNOWN_METHODS = frozenset({YES_NO, *(m.value for m in Method)})
+KNOWN_METHODS = frozenset({YES_NO, STRIKE_METHOD, *(m.value for m in Method)})
+STRIKE_CHOICES = ("yes", "no", SPOILT)
 
 
 def _shown(value: Any, limit: int = 40) -> str:
@@ -46,6 +51,11 @@ def canonical_paper(method: str, options: Sequence[str], choice: Any) -> str:
     if method == YES_NO:
         if not isinstance(choice, str) or choice not in {c.value for c in Choice}:
             raise _refused(f"yes, no or abstain, not {_shown(choice)}")
+        return canonical_text(choice)
+    if method == STRIKE_METHOD:
+        if not isinstance(choice, str) or choice not in STRIKE_CHOICES:
+            raise InvalidInput("not a valid paper",
+                               [Problem("choice", f"yes, no or spoilt, not {choice!r}")])
         return canonical_text(choice)
     if isinstance(choice, str):
         choice = [choice]

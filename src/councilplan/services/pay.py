@@ -14,7 +14,7 @@ from councilplan.councils.mandate import Mandate
 from councilplan.councils.pay import PayBasis, PayCap, PayRule, pay_cap, review_pay
 from councilplan.councils.pay import set_pay as core_set_pay
 from councilplan.errors import PreconditionFailed, Problem
-from councilplan.services.constituency import load_constituency
+from councilplan.services.constituency import electing_constituency
 from councilplan.services.views import PayCapView, PayView
 from councilplan.store.unit_of_work import UnitOfWork
 
@@ -24,7 +24,7 @@ __all__ = ["cap_view", "current_cap", "pay_cap_for", "review_mandate_pay", "set_
 def current_cap(uow: UnitOfWork, mandate: Mandate, period: str,
                 basis: PayBasis = PayBasis.MEAN) -> PayCap:
     """The exact cap of ``mandate`` for ``period`` as the wage reports stand."""
-    constituency = load_constituency(uow, mandate.council_id)
+    constituency = electing_constituency(uow, mandate.seat_id, mandate.council_id)
     reports = uow.members.wage_reports(period, constituency.members)
     return pay_cap(PayRule(basis), reports, constituency, period, exclude={mandate.holder_id})
 

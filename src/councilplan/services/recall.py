@@ -1,7 +1,8 @@
 """The right of recall: petition, signatures, the recall ballot, removal and by-election.
 
 A petition that reaches its threshold opens the recall ballot at once (on the
-council's constituency as it stands), unless ``open_ballot_for`` is ``None``;
+council's constituency as it stands -- for a strike committee's seat, on the
+dispute's strikers), unless ``open_ballot_for`` is ``None``;
 then :func:`open_recall_ballot` opens it later. Its result is applied when it
 closes (:mod:`councilplan.services.closing`): a passed recall ends the mandate
 and calls a by-election for the rest of the term.
@@ -29,7 +30,7 @@ from councilplan.councils.recall import (
 )
 from councilplan.errors import NotFound, PreconditionFailed, Problem
 from councilplan.services.ballots import open_new_ballot
-from councilplan.services.constituency import load_constituency
+from councilplan.services.constituency import electing_constituency
 from councilplan.services.counts import CountOutcome
 from councilplan.services.ids import new_id, new_seed
 from councilplan.services.views import PetitionView
@@ -76,7 +77,7 @@ def open_recall_petition(
               else RecallPolicy(threshold, window, ballot_rule))
     with uow:
         mandate = uow.mandates.get(mandate_id, lock=True)
-        constituency = load_constituency(uow, mandate.council_id)
+        constituency = electing_constituency(uow, mandate.seat_id, mandate.council_id, now)
         existing = uow.petitions.of_mandate(mandate_id)
         if any(p.petition_id == pid for p in existing) or _exists(uow, pid):
             raise PreconditionFailed(f"no recall petition against mandate {mandate_id}",
@@ -102,7 +103,7 @@ def _open_ballot(uow: UnitOfWork, petition: RecallPetition, rule: DecisionRule, 
     policy = RecallPolicy(petition.threshold, window, rule)
     draft: Ballot = recall_ballot(petition, ballot_id or new_id("rc"), now, closes_at,
                                   policy=policy)
-    electorate = load_constituency(uow, petition.council_id).members
+    electorate = electing_constituency(uow, petition.seat_id, petition.council_id, now).members
     open_new_ballot(uow, draft, electorate, now, seed=seed or new_seed())
     with_ballot = replace(petition, ballot_id=draft.ballot_id)
     uow.petitions.save(with_ballot)

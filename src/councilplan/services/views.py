@@ -1,15 +1,15 @@
 """Read models: what the CLI and the API show, as frozen values with ``to_dict()``.
 
-``to_dict()`` gives plain JSON data: instants as UTC ISO-8601 text, money and
-exact shares as text, enums as their values. Nothing here is secret: a
-ballot's result and seed appear only once it is closed, and no view ever joins
-a member to a paper.
+``to_dict()`` gives plain JSON data: instants as UTC ISO-8601 text, calendar days as
+ISO dates, money and exact shares as text, enums as their values. Nothing here is
+secret: a ballot's result and seed appear only once it is closed, and no view ever
+joins a member to a paper.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
@@ -41,6 +41,8 @@ def jsonable(value: Any) -> Any:
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):  # a calendar day (after datetime, its subclass)
+        return value.isoformat()
     if isinstance(value, timedelta):
         return value // timedelta(seconds=1)
     if isinstance(value, Enum):
@@ -236,12 +238,14 @@ class CouncilDetail(_View):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class TickReport(_View):
-    """What the passing of time recorded: expired terms, failed and lapsed petitions."""
+    """What the passing of time recorded: expired terms, failed and lapsed petitions,
+    strikers' mandates for action that expired (by ballot id)."""
 
     expired_mandates: tuple[str, ...]
     failed_petitions: tuple[str, ...]
     lapsed_petitions: tuple[str, ...]
     elections_due: tuple[ElectionCallView, ...]
+    expired_action_mandates: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

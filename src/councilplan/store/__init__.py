@@ -23,6 +23,7 @@ from councilplan.store.audit_log import AuditLog, StoredCheckpoint
 from councilplan.store.ballots import BallotRecord, BallotRepository, BallotSeat, CastingView
 from councilplan.store.box import BallotBox, box_sha256
 from councilplan.store.councils import CouncilRepository
+from councilplan.store.disputes import DisputeRepository
 from councilplan.store.engine import (
     DEFAULT_URL,
     ENV_VAR,
@@ -36,9 +37,11 @@ from councilplan.store.mandates import MandateRepository
 from councilplan.store.members import MemberRepository
 from councilplan.store.migrate import current_revision, ensure_current, head_revision, upgrade
 from councilplan.store.motions import MotionRepository
+from councilplan.store.offers import OfferRepository
 from councilplan.store.petitions import PetitionRepository
 from councilplan.store.register import MarkedRegister
 from councilplan.store.seats import SeatRepository
+from councilplan.store.strike_fund import StrikeFundRepository
 from councilplan.store.tables import metadata
 from councilplan.store.unit_of_work import UnitOfWork
 
@@ -54,13 +57,16 @@ __all__ = [
     "BallotSeat",
     "CastingView",
     "CouncilRepository",
+    "DisputeRepository",
     "MandateRepository",
     "MarkedRegister",
     "MemberRepository",
     "MotionRepository",
+    "OfferRepository",
     "PetitionRepository",
     "SeatRepository",
     "StoredCheckpoint",
+    "StrikeFundRepository",
     "UnitOfWork",
     "box_sha256",
     "current_revision",

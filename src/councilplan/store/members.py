@@ -15,6 +15,8 @@ from councilplan.store.tables import members, memberships, wage_reports
 
 __all__ = ["MemberRepository"]
 
+_CHUNK = 1000  # ids per IN (...) list
+
 
 class MemberRepository:
     """Members by id, who belongs where, and who was paid what in which period."""
@@ -35,6 +37,20 @@ class MemberRepository:
         if found is None:
             raise NotFound(f"member {member_id} does not exist")
         return found
+
+    def existing(self, member_ids: Iterable[str]) -> set[str]:
+        """Which of ``member_ids`` are members (in chunks: any number of ids)."""
+        return set(self.names(member_ids))
+
+    def names(self, member_ids: Iterable[str]) -> dict[str, str]:
+        """The display names of those of ``member_ids`` who are members."""
+        ids = sorted(set(member_ids))
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), _CHUNK):
+            rows = self._conn.execute(select(members.c.member_id, members.c.name)
+                                      .where(members.c.member_id.in_(ids[i:i + _CHUNK])))
+            out.update({r[0]: r[1] for r in rows})
+        return out
 
     def add(self, member: Member) -> None:
         self._conn.execute(insert(members).values(member_id=member.member_id, name=member.name))

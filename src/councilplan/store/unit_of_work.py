@@ -43,13 +43,16 @@ from councilplan.store.box import BallotBox
 from councilplan.store.commit_group import commit_group
 from councilplan.store.councils import CouncilRepository
 from councilplan.store.desk import CastingDesk
+from councilplan.store.disputes import DisputeRepository
 from councilplan.store.engine import READ_ONLY, is_postgresql, writer_lock
 from councilplan.store.mandates import MandateRepository
 from councilplan.store.members import MemberRepository
 from councilplan.store.motions import MotionRepository
+from councilplan.store.offers import OfferRepository
 from councilplan.store.petitions import PetitionRepository
 from councilplan.store.register import MarkedRegister
 from councilplan.store.seats import SeatRepository
+from councilplan.store.strike_fund import StrikeFundRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -69,6 +72,9 @@ class UnitOfWork:
     audit: AuditLog
     desk: CastingDesk
     accounts: AccountRepository
+    disputes: DisputeRepository
+    offers: OfferRepository
+    fund: StrikeFundRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -124,6 +130,9 @@ class UnitOfWork:
         self.audit = AuditLog(conn)
         self.desk = CastingDesk(conn, self.register, self.box)
         self.accounts = AccountRepository(conn)
+        self.disputes = DisputeRepository(conn)
+        self.offers = OfferRepository(conn)
+        self.fund = StrikeFundRepository(conn)
 
     def _end(self, failed: bool) -> None:
         conn, lock = self._conn, self._lock

@@ -4,6 +4,7 @@ BEGIN IMMEDIATE for writes, the secret halves WITHOUT ROWID)."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,36 @@ def test_migration_scripts_ship_inside_the_package() -> None:
     assert (MIGRATIONS / "env.py").is_file()
     assert (MIGRATIONS / "script.py.mako").is_file()
     assert list((MIGRATIONS / "versions").glob("0001_*.py"))
+    assert (MIGRATIONS / "versions" / "0002_disputes.py").is_file()
+    # one line of revisions, numbered in order: each revises the one before it
+    from alembic.script import ScriptDirectory
+
+    from councilplan.store.migrate import alembic_config
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    revisions = sorted(p.name.split("_")[0] for p in (MIGRATIONS / "versions").glob("0*.py"))
+    assert scripts.get_heads() == [revisions[-1]] == [head_revision()]
+    for before, after in itertools.pairwise(revisions):
+        assert scripts.get_revision(after).down_revision == before
+
+
+def test_the_disputes_revision_goes_down_and_up_again(db_url: URL, engine: Engine) -> None:
+    from alembic import command
+
+    from councilplan.store.migrate import alembic_config
+
+    dispute_tables = {"disputes", "roster_events", "offers", "strike_ballots", "action_mandates",
+                      "action_calls", "settlements", "fund_contributions", "strike_payments"}
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+        conn.commit()
+    assert current_revision(engine) == "0001"
+    assert not dispute_tables & set(inspect(engine).get_table_names())
+    assert "ballots" in inspect(engine).get_table_names()
+    assert upgrade(db_url) == head_revision()
+    assert dispute_tables <= set(inspect(engine).get_table_names())
 
 
 def test_sqlite_is_configured_as_designed(sqlite_engine: Engine) -> None:

@@ -7,6 +7,9 @@ imports them all, so ``metadata`` always holds the whole schema (for Alembic's
 * :mod:`.democracy` -- councils, members, seats, mandates, pay, ballots, the marked
   register and the ballot box, petitions, motions, the audit log.
 * :mod:`.accounts` -- the web application's accounts, sessions and failed logins.
+* :mod:`.disputes` -- disputes, their councils and roster events, the strike
+  committee's seats, offers and their recipients, strike ballots and mandates, calls
+  to action, settlements, the strike fund.
 """
 
 from __future__ import annotations
@@ -16,5 +19,7 @@ from councilplan.store.tables.accounts import *  # noqa: F403
 from councilplan.store.tables.accounts import __all__ as _accounts
 from councilplan.store.tables.democracy import *  # noqa: F403
 from councilplan.store.tables.democracy import __all__ as _democracy
+from councilplan.store.tables.disputes import *  # noqa: F403
+from councilplan.store.tables.disputes import __all__ as _disputes
 
-__all__ = ["metadata", *_democracy, *_accounts]
+__all__ = ["metadata", *_democracy, *_accounts, *_disputes]

@@ -1,11 +1,10 @@
 """Accounts, server-side sessions (hashed ids) and failed logins for the web application.
 
-Revision 0004 follows the council-democracy schema; 0002 (disputes) and 0003 (the
-plan cycle) are written on their own branches: when they land, this revision's
-``down_revision`` becomes ``"0003"`` (its tables touch none of theirs).
+Revision 0004 follows the disputes (0002) and the plan cycle (0003); its tables
+touch none of theirs.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-01 14:00:00.000000
 """
 
@@ -17,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
