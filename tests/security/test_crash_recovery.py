@@ -18,11 +18,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import councilplan
 from security_helpers import DAY, T0, form_works
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
+import councilplan
 from councilplan import services
 from councilplan.store import UnitOfWork
 
@@ -43,7 +43,8 @@ def _kill_during_load(url: URL, ballot: str, work: list[tuple[str, str, str]],
         [sys.executable, str(CASTER), url.render_as_string(hide_password=False), ballot,
          (T0 + DAY).isoformat()],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-    assert proc.stdin is not None and proc.stdout is not None
+    assert proc.stdin is not None
+    assert proc.stdout is not None
     proc.stdin.write("".join(json.dumps(w) + "\n" for w in work))
     proc.stdin.close()
     acked: set[str] = set()

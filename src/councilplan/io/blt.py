@@ -58,7 +58,13 @@ from pathlib import Path
 
 from councilplan.councils.counting.profile import Profile
 from councilplan.errors import BallotFileError, InvalidInput, Problem
-from councilplan.io.limits import MAX_BLT_BYTES, MAX_BLT_LINE_CHARS, check_file_size
+from councilplan.io.limits import (
+    MAX_BLT_BYTES,
+    MAX_BLT_LINE_CHARS,
+    TooLong,
+    bounded_lines,
+    check_file_size,
+)
 
 __all__ = ["BltElection", "parse_blt", "read_blt", "write_blt"]
 
@@ -112,6 +118,7 @@ def read_blt(source: str | os.PathLike[str]) -> BltElection:
         path = Path(source)
         try:
             check_file_size(path, MAX_BLT_BYTES, "ballot file")
+            _check_lines(path)
             text = path.read_text(encoding="utf-8-sig")
         except InvalidInput as exc:
             raise BallotFileError(exc.message, exc.problems) from None
@@ -121,6 +128,19 @@ def read_blt(source: str | os.PathLike[str]) -> BltElection:
             ) from exc
         return parse_blt(text, source=str(path))
     return parse_blt(source)
+
+
+def _check_lines(path: Path) -> None:
+    """Refuse a file with a line too long, streaming it (before it is read whole)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        lines = bounded_lines(fh, MAX_BLT_LINE_CHARS)
+        try:
+            for _ in lines:
+                lines.next_record()
+        except TooLong as exc:
+            raise BallotFileError(f"malformed ballot file {path}", [Problem(
+                f"line {exc.line}", f"a line of a ballot file is read up to "
+                                    f"{MAX_BLT_LINE_CHARS} characters")]) from None
 
 
 def _is_file(text: str) -> bool:

@@ -47,7 +47,14 @@ import scipy.sparse as sp
 
 from councilplan.errors import BundleError, EconomyError, InvalidInput, NotProductiveError, Problem
 from councilplan.io.atomic import atomic_folder
-from councilplan.io.limits import MAX_JSON_BYTES, check_file_size, load_json
+from councilplan.io.limits import (
+    MAX_JSON_BYTES,
+    MAX_ROW_CHARS,
+    TooLong,
+    bounded_lines,
+    check_file_size,
+    load_json,
+)
 from councilplan.io.meta import meta_to_json
 from councilplan.planning.economy import Economy, FloatArray, IntArray
 
@@ -167,7 +174,8 @@ def _parse_csv(
     optional: Sequence[str],
     faults: _Faults,
 ) -> _Table | None:
-    reader = csv.reader(fh)
+    lines = bounded_lines(fh, MAX_ROW_CHARS)
+    reader = csv.reader(lines)
     prev = 0
     header: list[str] | None = None
     header_line = 0
@@ -176,6 +184,7 @@ def _parse_csv(
     width = 0
     try:
         for row in reader:
+            lines.next_record()
             line = prev + 1  # the line this record starts on
             prev = reader.line_num
             if not row or all(not f.strip() for f in row):
@@ -216,6 +225,9 @@ def _parse_csv(
             table.lines.append(line)
     except csv.Error as exc:
         faults.add(file, prev + 1, None, f"not readable as CSV: {exc}")
+        return None
+    except TooLong as exc:
+        faults.add(file, exc.line, None, f"a row longer than {MAX_ROW_CHARS} characters")
         return None
     if header is None:
         cols = ",".join([*required, *optional])

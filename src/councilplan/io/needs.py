@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from councilplan.errors import BundleError, EconomyError, Problem
+from councilplan.io.limits import MAX_ROW_CHARS, TooLong, bounded_lines
 from councilplan.planning.economy import Economy, FloatArray, IntArray
 
 __all__ = ["NeedsFile", "read_needs"]
@@ -60,7 +61,8 @@ def read_needs(path: str | Path, economy: Economy) -> NeedsFile:
         ) from exc
     line = 1
     with handle:
-        reader = csv.DictReader(handle)
+        lines = bounded_lines(handle, MAX_ROW_CHARS)
+        reader = csv.DictReader(lines)
         try:
             fields = [f.strip() for f in reader.fieldnames or []]
             missing = [c for c in ("product", "quantity") if c not in fields]
@@ -69,13 +71,19 @@ def read_needs(path: str | Path, economy: Economy) -> NeedsFile:
                     "the needs file lacks columns",
                     [Problem(f"{name}:1", f"missing column {c!r}") for c in missing],
                 )
+            lines.next_record()
             for row in reader:
+                lines.next_record()
                 rows += 1
                 line = reader.line_num
                 _read_row(row, f"{name}:{line}", len(fields), economy, d, tiers, bad)
         except csv.Error as exc:
             raise BundleError("the needs file is not readable as CSV",
                               [Problem(f"{name}:{reader.line_num or line}", str(exc))]) from None
+        except TooLong as exc:
+            raise BundleError("the needs file is not readable as CSV", [Problem(
+                f"{name}:{exc.line}", f"a row longer than {MAX_ROW_CHARS} characters")]
+                              ) from None
         except UnicodeDecodeError as exc:
             raise BundleError("the needs file is not UTF-8 text",
                               [Problem(name, f"{exc.reason} at byte {exc.start}")]) from None

@@ -21,8 +21,11 @@ import pandas as pd
 from councilplan.errors import ImportError_, InvalidInput, Problem
 from councilplan.io.limits import (
     MAX_FIELD_CHARS,
+    MAX_ROW_CHARS,
     MAX_TABLE_BYTES,
     MAX_TABLE_CELLS,
+    TooLong,
+    bounded_lines,
     check_file_size,
 )
 from councilplan.planning.economy import FloatArray
@@ -107,8 +110,10 @@ def _prescan(p: Path, what: str) -> None:
     line = 0
     try:
         with open(p, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
+            lines = bounded_lines(fh, MAX_ROW_CHARS)
+            reader = csv.reader(lines)
             for row in reader:
+                lines.next_record()
                 cells += len(row)
                 if cells > MAX_TABLE_CELLS:
                     raise ImportError_(f"{p.name} is too large to be a {what}", [Problem(
@@ -120,6 +125,9 @@ def _prescan(p: Path, what: str) -> None:
                         f"{p.name}:{reader.line_num} field {k + 1}",
                         f"{len(row[k])} characters; a cell is read up to {MAX_FIELD_CHARS}")])
                 line = reader.line_num
+    except TooLong as exc:
+        raise ImportError_(f"{p.name} cannot be read as a {what}", [Problem(
+            f"{p.name}:{exc.line}", f"a row longer than {MAX_ROW_CHARS} characters")]) from None
     except csv.Error as exc:
         raise ImportError_(f"{p.name} cannot be read as a {what}",
                            [Problem(f"{p.name}:{line + 1}", f"not readable as CSV: {exc}")]
