@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilplan.councils.counting.profile import Profile
-from councilplan.errors import BallotFileError, InvalidInput, Problem
+from councilplan.errors import BallotFileError, InvalidInput, Problem, quoted
 from councilplan.io.limits import (
     MAX_BLT_BYTES,
     MAX_BLT_LINE_CHARS,
@@ -150,9 +150,6 @@ def _is_file(text: str) -> bool:
         return False
 
 
-def _shown(token: str, limit: int = 30) -> str:
-    return repr(token) if len(token) <= limit else repr(token[:limit]) + "..."
-
 
 def _strip_comment(line: str) -> str:
     # '#' starts a comment, except inside a quoted name
@@ -221,7 +218,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             bad(header_no, f"number of seats must be at least 1, got {seats}")
         for t, v in zip(tokens[2:], ints[2:], strict=True):
             if v is None or v >= 0:
-                bad(header_no, f"unexpected {_shown(t)} after the number of seats")
+                bad(header_no, f"unexpected {quoted(t)} after the number of seats")
             else:
                 withdrawn_nums.append((-v, header_no))
     i += 1
@@ -238,7 +235,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             v = _int(t)
             if v is None or v >= 0:
                 bad(i + 1, "a withdrawn-candidates line holds negative numbers only, got "
-                    f"{_shown(t)}")
+                    f"{quoted(t)}")
             else:
                 withdrawn_nums.append((-v, i + 1))
         i += 1
@@ -265,7 +262,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         toks = s.split()
         if toks[0].startswith("("):
             if not toks[0].endswith(")"):
-                bad(lineno, f"malformed ballot id {_shown(toks[0])}")
+                bad(lineno, f"malformed ballot id {quoted(toks[0])}")
                 continue
             toks = toks[1:]
             if not toks:
@@ -274,7 +271,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         weight = _int(toks[0])
         if weight is None or weight < 1:
             bad(lineno, f"the weight must be a positive whole number up to {_MAX_NUMBER}, "
-                f"got {_shown(toks[0])}")
+                f"got {quoted(toks[0])}")
             continue
         if toks[-1] != "0":
             bad(lineno, "a ballot must end with 0")
@@ -289,7 +286,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             nums = [v for v in maybe if v is not None]
             if len(nums) < len(maybe) or not all(group):
                 hint = " (skipped rankings are not supported)" if t == "-" else ""
-                bad(lineno, f"not a candidate number: {_shown(t)}{hint}")
+                bad(lineno, f"not a candidate number: {quoted(t)}{hint}")
                 line_ok = False
                 break
             for v in nums:
@@ -328,7 +325,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         pos = 0
         for m in _QUOTED.finditer(s):
             if s[pos : m.start()].strip():
-                bad(lineno, f"unexpected text {_shown(s[pos : m.start()].strip())} outside quotes")
+                bad(lineno, f"unexpected text {quoted(s[pos : m.start()].strip())} outside quotes")
             strings.append((m.group(1), lineno))
             pos = m.end()
         rest = s[pos:].strip()
@@ -336,7 +333,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             if rest.startswith('"'):
                 bad(lineno, "unterminated quoted string")
             else:
-                bad(lineno, f"unexpected text {_shown(rest)} outside quotes")
+                bad(lineno, f"unexpected text {quoted(rest)} outside quotes")
     names: list[str] = []
     if ended or strings:
         if len(strings) < n_cand:

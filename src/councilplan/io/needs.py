@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from councilplan.errors import BundleError, EconomyError, Problem
+from councilplan.errors import BundleError, EconomyError, Problem, quoted
 from councilplan.io.limits import MAX_ROW_CHARS, TooLong, bounded_lines
 from councilplan.planning.economy import Economy, FloatArray, IntArray
 
@@ -107,28 +107,25 @@ def _read_row(row: dict[str | None, str | list[str] | None], where: str, width: 
     try:
         i = economy.product_index(pid)
     except EconomyError:
-        bad(f"{where} field product", f"unknown product {_shown(pid)}")
+        bad(f"{where} field product", f"unknown product {quoted(pid)}")
         i = -1
     raw = clean.get("quantity", "")
     try:
         q = float(raw)
     except ValueError:
-        bad(f"{where} field quantity", f"{_shown(raw)} is not a number")
+        bad(f"{where} field quantity", f"{quoted(raw)} is not a number")
         return
     if not np.isfinite(q) or q < 0:
-        bad(f"{where} field quantity", f"{_shown(raw)} is not a number >= 0")
+        bad(f"{where} field quantity", f"{quoted(raw)} is not a number >= 0")
         return
     t_raw = clean.get("tier", "")
     tier = 1
     if t_raw:
         if not (t_raw.isascii() and t_raw.isdigit()) or not 1 <= int(t_raw[:12]) <= _MAX_TIER:
-            bad(f"{where} field tier", f"tier {_shown(t_raw)} is not 1, 2, 3...")
+            bad(f"{where} field tier", f"tier {quoted(t_raw)} is not 1, 2, 3...")
             return
         tier = int(t_raw)
     if i >= 0:
         d[i] += q
         tiers[i] = tier
 
-
-def _shown(text: str, limit: int = 30) -> str:
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."

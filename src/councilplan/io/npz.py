@@ -33,7 +33,14 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from councilplan.errors import BundleError, EconomyError, InvalidInput, NotProductiveError, Problem
+from councilplan.errors import (
+    BundleError,
+    EconomyError,
+    InvalidInput,
+    NotProductiveError,
+    Problem,
+    quoted,
+)
 from councilplan.io.atomic import atomic_file
 from councilplan.io.limits import MAX_NPZ_INFLATED_BYTES, MAX_NPZ_MEMBERS, load_json
 from councilplan.io.meta import meta_to_json
@@ -276,7 +283,7 @@ def read_npz(path: str | Path, *, check_productive: bool = True) -> Economy:
         version = arrays.get("version", _INTEGER, ndim=0)
         shape = arrays.get("shape", _INTEGER, size=2)
         if fmt is not None and str(fmt) != NPZ_FORMAT:
-            arrays.fault("format", f"{str(fmt)[:40]!r} is not {NPZ_FORMAT!r}")
+            arrays.fault("format", f"{quoted(str(fmt))} is not {NPZ_FORMAT!r}")
         if version is not None and not 1 <= int(version) <= NPZ_VERSION:
             arrays.fault("version", f"version {int(version)} is not one this councilplan reads")
         if shape is not None and (shape < 0).any():

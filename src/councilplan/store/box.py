@@ -122,21 +122,21 @@ def purge_dead_rows(engine: Engine) -> bool:
             conn.exec_driver_sql("VACUUM marked_register, ballot_box")
             return True
         return False
-    lock = writer_lock(engine)
-    with contextlib.ExitStack() as stack:
+    lock = writer_lock(engine)  # this process's writers queue behind the checkpoint
+    if lock is not None:
+        lock.acquire()
+    try:
+        with engine.connect() as conn:
+            cur = conn.connection.cursor()
+            try:
+                cur.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
+                busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.Error:
+                busy = 1
+            finally:
+                cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
+                cur.close()
+            return bool(busy == 0)
+    finally:
         if lock is not None:
-            stack.enter_context(lock)  # this process's writers queue behind the checkpoint
-        conn = stack.enter_context(engine.connect())
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        cur = raw.cursor()
-        try:
-            cur.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
-            busy, _, _ = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.Error:
-            busy = 1
-        finally:
-            cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
-            cur.close()
-        return bool(busy == 0)
-    return False  # pragma: no cover - the ExitStack re-raises
+            lock.release()
