@@ -191,6 +191,7 @@ class _Arrays:
 
 _NUMBER, _INTEGER, _TEXT = "fiub", "iub", "US"
 _FORMAT: Any = np.lib.format  # the .npy header readers (untyped in numpy's stubs)
+_HEADER_READERS = {(1, 0): _FORMAT.read_array_header_1_0, (2, 0): _FORMAT.read_array_header_2_0}
 _KINDS = {_NUMBER: "numbers", _INTEGER: "whole numbers", _TEXT: "text", "u": "bytes"}
 
 
@@ -231,8 +232,9 @@ def _guard(p: Path, name: str) -> None:
             try:
                 with zf.open(info) as fh:
                     version = _FORMAT.read_magic(fh)
-                    read_header = (_FORMAT.read_array_header_1_0 if version == (1, 0)
-                                   else _FORMAT.read_array_header_2_0)
+                    read_header = _HEADER_READERS.get(version)
+                    if read_header is None:
+                        raise ValueError(f".npy format version {version} is not read here")
                     shape, _, dtype = read_header(fh, max_header_size=_MAX_HEADER)
                     header = fh.tell()
             except (ValueError, OSError, EOFError, NotImplementedError,
