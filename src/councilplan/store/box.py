@@ -13,7 +13,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from councilplan.councils.ballot import BallotStatus
@@ -62,6 +62,13 @@ class BallotBox:
         return self._conn.execute(select(ballot_box.c.paper).where(
             ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
         )).scalar_one_or_none()
+
+    def holds(self, ballot_id: str, code: str) -> bool:
+        """Whether a paper with this code is in the box -- without reading the paper (so
+        none is read back, nor logged, while the vote is open)."""
+        return self._conn.execute(select(literal(1)).where(
+            ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
+        )).first() is not None
 
     def count(self, ballot_id: str) -> int:
         return int(self._conn.execute(
