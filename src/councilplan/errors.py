@@ -21,7 +21,8 @@ place; nothing returns ``None`` to signal failure.
 
 Each error carries ``problems``: a tuple of :class:`Problem` values, one per
 offending row, field or product, so that a person sees every fault at once,
-not only the first.
+not only the first. A message quotes the offending value with :func:`quoted`, which
+cuts it short: a hostile value is never echoed whole.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ __all__ = [
     "Problem",
     "RuleViolation",
     "SolverError",
+    "quoted",
 ]
 
 
@@ -55,6 +57,14 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+
+def quoted(value: object, limit: int = 40) -> str:
+    """``value``'s repr for a problem's message, cut short after about ``limit`` characters."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "..."
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class CouncilplanError(Exception):

@@ -298,7 +298,7 @@ def verify_chain(
     by_sequence: dict[int, AuditEntry] = {}
     for e in entries:
         by_sequence.setdefault(e.sequence, e)
-    last = max(by_sequence, default=0)
+    last = max((s for s in by_sequence if s >= 1), default=0)
     if chain is not None:
         cps = [c for c in cps if c.size < chain.sequence]
     faults = [f for f in (chain, _checkpoint_fault(by_sequence, last, cps)) if f is not None]

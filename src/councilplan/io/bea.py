@@ -204,6 +204,10 @@ def read_bea(
                                              "treated as a primary input"))
     keep = np.flatnonzero(keep_mask)
     ids = [commodities[k] for k in keep]
+    if not ids:
+        raise ImportError_("the BEA tables hold no commodity with output", [Problem(
+            f"{mt.file}", "every commodity has zero output in the Make table or is not a "
+                          "product")])
     dropped_rows = {commodities[k]: commodities[k] for k in np.flatnonzero(~keep_mask)}
 
     # --- negative entries: listed, then zeroed or refused

@@ -39,6 +39,11 @@ Decisions (documented here, tested in ``tests/unit/counting/test_blt.py``):
   reported, each as ``Problem(where="line N", ...)`` of one
   :class:`~councilplan.errors.BallotFileError`.
 
+- **Bounds** (:mod:`councilplan.io.limits`): a file over ``MAX_BLT_BYTES``, a line over
+  ``MAX_BLT_LINE_CHARS`` characters, a number beyond 10^12 (a weight, a candidate
+  count) and weights adding up beyond 2^62 are refused like any other fault, before
+  the memory they would take is spent.
+
 :func:`write_blt` writes the canonical form: header, withdrawn line, ballots grouped
 (one line per distinct ranking), ``0``, names, title.
 """
@@ -52,12 +57,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilplan.councils.counting.profile import Profile
-from councilplan.errors import BallotFileError, InvalidInput, Problem
+from councilplan.errors import BallotFileError, InvalidInput, Problem, quoted
+from councilplan.io.limits import (
+    MAX_BLT_BYTES,
+    MAX_BLT_LINE_CHARS,
+    TooLong,
+    bounded_lines,
+    check_file_size,
+)
 
 __all__ = ["BltElection", "parse_blt", "read_blt", "write_blt"]
 
 _QUOTED = re.compile(r'"([^"\n]*)"')
 _MAX_PROBLEMS = 1000
+_MAX_NUMBER = 10**12  # a weight, candidate count or seat count beyond any election
+_MAX_TOTAL_WEIGHT = 2**62  # the papers of a file, counted in 64 bits
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +113,16 @@ def read_blt(source: str | os.PathLike[str]) -> BltElection:
     """
     if isinstance(source, os.PathLike) or (
         "\n" not in source
-        and (source.strip().lower().endswith(".blt") or Path(source).is_file())
+        and (source.strip().lower().endswith(".blt") or _is_file(source))
     ):
         path = Path(source)
         try:
+            check_file_size(path, MAX_BLT_BYTES, "ballot file")
+            _check_lines(path)
             text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+        except InvalidInput as exc:
+            raise BallotFileError(exc.message, exc.problems) from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise BallotFileError(
                 f"cannot read ballot file {path}", [Problem(str(path), str(exc))]
             ) from exc
@@ -112,8 +130,31 @@ def read_blt(source: str | os.PathLike[str]) -> BltElection:
     return parse_blt(source)
 
 
+def _check_lines(path: Path) -> None:
+    """Refuse a file with a line too long, streaming it (before it is read whole)."""
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        lines = bounded_lines(fh, MAX_BLT_LINE_CHARS)
+        try:
+            for _ in lines:
+                lines.next_record()
+        except TooLong as exc:
+            raise BallotFileError(f"malformed ballot file {path}", [Problem(
+                f"line {exc.line}", f"a line of a ballot file is read up to "
+                                    f"{MAX_BLT_LINE_CHARS} characters")]) from None
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # too long, or not a name the system has
+        return False
+
+
+
 def _strip_comment(line: str) -> str:
     # '#' starts a comment, except inside a quoted name
+    if "#" not in line:
+        return line.strip()
     out = []
     quoted = False
     for ch in line:
@@ -126,8 +167,10 @@ def _strip_comment(line: str) -> str:
 
 
 def _int(token: str) -> int | None:
-    if re.fullmatch(r"[+-]?\d+", token):
-        return int(token)
+    """The whole number ``token`` spells, or ``None`` (also for one beyond any election)."""
+    if re.fullmatch(r"[+-]?\d{1,13}", token):
+        value = int(token)
+        return value if abs(value) <= _MAX_NUMBER else None
     return None
 
 
@@ -144,12 +187,17 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
     lines = re.split(r"\r\n|\r|\n", text)
     if lines and lines[-1] == "":
         lines.pop()
+    label = f"ballot file {source}" if source else "ballot file"
+    long = [k for k, x in enumerate(lines) if len(x) > MAX_BLT_LINE_CHARS]
+    if long:
+        raise BallotFileError(f"malformed {label}", [
+            Problem(f"line {k + 1}", f"{len(lines[k])} characters: a line of a ballot file "
+                    f"is read up to {MAX_BLT_LINE_CHARS}") for k in long[:_MAX_PROBLEMS]])
     stripped = [_strip_comment(x) for x in lines]
     i = 0
     n_lines = len(lines)
     while i < n_lines and not stripped[i]:
         i += 1
-    label = f"ballot file {source}" if source else "ballot file"
     if i >= n_lines:
         raise BallotFileError(f"malformed {label}", [Problem("line 1", "the file is empty")])
 
@@ -165,11 +213,12 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         n_cand, seats = ints[0], ints[1]
         if n_cand < 1:
             bad(header_no, f"number of candidates must be at least 1, got {n_cand}")
+            n_cand = 0  # reported; read on for the other faults
         if seats < 1:
             bad(header_no, f"number of seats must be at least 1, got {seats}")
         for t, v in zip(tokens[2:], ints[2:], strict=True):
             if v is None or v >= 0:
-                bad(header_no, f"unexpected {t!r} after the number of seats")
+                bad(header_no, f"unexpected {quoted(t)} after the number of seats")
             else:
                 withdrawn_nums.append((-v, header_no))
     i += 1
@@ -185,7 +234,8 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         for t in s.split():
             v = _int(t)
             if v is None or v >= 0:
-                bad(i + 1, f"a withdrawn-candidates line holds negative numbers only, got {t!r}")
+                bad(i + 1, "a withdrawn-candidates line holds negative numbers only, got "
+                    f"{quoted(t)}")
             else:
                 withdrawn_nums.append((-v, i + 1))
         i += 1
@@ -212,7 +262,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         toks = s.split()
         if toks[0].startswith("("):
             if not toks[0].endswith(")"):
-                bad(lineno, f"malformed ballot id {toks[0]!r}")
+                bad(lineno, f"malformed ballot id {quoted(toks[0])}")
                 continue
             toks = toks[1:]
             if not toks:
@@ -220,7 +270,8 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
                 continue
         weight = _int(toks[0])
         if weight is None or weight < 1:
-            bad(lineno, f"the weight must be a positive whole number, got {toks[0]!r}")
+            bad(lineno, f"the weight must be a positive whole number up to {_MAX_NUMBER}, "
+                f"got {quoted(toks[0])}")
             continue
         if toks[-1] != "0":
             bad(lineno, "a ballot must end with 0")
@@ -235,7 +286,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             nums = [v for v in maybe if v is not None]
             if len(nums) < len(maybe) or not all(group):
                 hint = " (skipped rankings are not supported)" if t == "-" else ""
-                bad(lineno, f"not a candidate number: {t!r}{hint}")
+                bad(lineno, f"not a candidate number: {quoted(t)}{hint}")
                 line_ok = False
                 break
             for v in nums:
@@ -274,7 +325,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
         pos = 0
         for m in _QUOTED.finditer(s):
             if s[pos : m.start()].strip():
-                bad(lineno, f"unexpected text {s[pos : m.start()].strip()!r} outside quotes")
+                bad(lineno, f"unexpected text {quoted(s[pos : m.start()].strip())} outside quotes")
             strings.append((m.group(1), lineno))
             pos = m.end()
         rest = s[pos:].strip()
@@ -282,7 +333,7 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             if rest.startswith('"'):
                 bad(lineno, "unterminated quoted string")
             else:
-                bad(lineno, f"unexpected text {rest!r} outside quotes")
+                bad(lineno, f"unexpected text {quoted(rest)} outside quotes")
     names: list[str] = []
     if ended or strings:
         if len(strings) < n_cand:
@@ -308,6 +359,8 @@ def parse_blt(text: str, *, source: str = "") -> BltElection:
             bad(lineno, f"candidate {num} withdrawn twice")
         withdrawn_set.add(num)
 
+    if sum(weights) > _MAX_TOTAL_WEIGHT:
+        bad(n_lines, f"the papers' weights add up to more than {_MAX_TOTAL_WEIGHT}")
     if problems:
         raise BallotFileError(f"malformed {label}", problems)
 

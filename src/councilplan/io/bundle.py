@@ -36,7 +36,6 @@ For large economies use the binary form (:mod:`councilplan.io.npz`);
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,8 +45,16 @@ from typing import Any, TextIO
 import numpy as np
 import scipy.sparse as sp
 
-from councilplan.errors import BundleError, EconomyError, NotProductiveError, Problem
+from councilplan.errors import BundleError, EconomyError, InvalidInput, NotProductiveError, Problem
 from councilplan.io.atomic import atomic_folder
+from councilplan.io.limits import (
+    MAX_JSON_BYTES,
+    MAX_ROW_CHARS,
+    TooLong,
+    bounded_lines,
+    check_file_size,
+    load_json,
+)
 from councilplan.io.meta import meta_to_json
 from councilplan.planning.economy import Economy, FloatArray, IntArray
 
@@ -67,6 +74,7 @@ BUNDLE_VERSION = 1
 MANIFEST = "bundle.json"
 
 _MAX_PER_KIND = 200  # faults listed per (file, field, kind); the rest are counted
+_MAX_TIER = 10**6  # tiers of need are 1, 2, 3...: no more than this many
 
 _PRODUCTS = "products.csv"
 _TECHNIQUES = "techniques.csv"
@@ -166,7 +174,8 @@ def _parse_csv(
     optional: Sequence[str],
     faults: _Faults,
 ) -> _Table | None:
-    reader = csv.reader(fh)
+    lines = bounded_lines(fh, MAX_ROW_CHARS)
+    reader = csv.reader(lines)
     prev = 0
     header: list[str] | None = None
     header_line = 0
@@ -175,6 +184,7 @@ def _parse_csv(
     width = 0
     try:
         for row in reader:
+            lines.next_record()
             line = prev + 1  # the line this record starts on
             prev = reader.line_num
             if not row or all(not f.strip() for f in row):
@@ -215,6 +225,9 @@ def _parse_csv(
             table.lines.append(line)
     except csv.Error as exc:
         faults.add(file, prev + 1, None, f"not readable as CSV: {exc}")
+        return None
+    except TooLong as exc:
+        faults.add(file, exc.line, None, f"a row longer than {MAX_ROW_CHARS} characters")
         return None
     if header is None:
         cols = ",".join([*required, *optional])
@@ -366,12 +379,17 @@ def _read_manifest(folder: Path, faults: _Faults) -> dict[str, Any]:
         faults.add(MANIFEST, None, None, f"missing file (the least manifest is {example})")
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        faults.add(MANIFEST, exc.lineno, None, f"not valid JSON: {exc.msg} (column {exc.colno})")
+        check_file_size(path, MAX_JSON_BYTES, "bundle manifest")
+        raw = path.read_bytes()
+        data = load_json(raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw, MANIFEST)
+    except InvalidInput as exc:
+        for p in exc.problems:
+            line = p.where.rpartition(":")[2]
+            faults.add(MANIFEST, int(line) if line.isdigit() else None, None,
+                       f"{exc.message}: {p.message}")
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        faults.add(MANIFEST, None, None, f"cannot be read: {exc}")
+    except OSError as exc:
+        faults.add(MANIFEST, None, None, f"cannot be read: {exc.strerror or exc}")
         return {}
     if not isinstance(data, dict):
         faults.add(MANIFEST, None, None, f"must hold a JSON object like {example}")
@@ -497,7 +515,8 @@ def read_bundle(path: str | Path, *, check_productive: bool = True) -> Economy:
         q = _floats(nt, "quantity", faults, what="need")
         tier_f = _floats(nt, "tier", faults, what="tier", blank=1.0, default=1.0,
                          allow_negative=True)
-        for k in np.flatnonzero((tier_f != np.floor(tier_f)) | (tier_f < 1)):
+        for k in np.flatnonzero((tier_f != np.floor(tier_f)) | (tier_f < 1)
+                                | (tier_f > _MAX_TIER)):
             faults.add(nt.file, nt.lines[k], "tier",
                        f"{nt.columns['tier'][k]!r} is not a tier 1, 2, 3...", kind="tier")
         ok = np.flatnonzero(pix >= 0)

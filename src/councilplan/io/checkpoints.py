@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from councilplan.councils.audit import Checkpoint
-from councilplan.errors import InvalidInput, Problem
+from councilplan.errors import InvalidInput, Problem, quoted
 from councilplan.io.limits import MAX_JSON_BYTES, check_file_size, load_json
 
 __all__ = ["parse_checkpoints", "read_checkpoints"]
@@ -49,7 +49,7 @@ def parse_checkpoints(text: str | bytes, source: str = "checkpoints") -> tuple[C
         size, head = item.get("size"), item.get("head_hash")
         ok = True
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            bad(f"{where} field size", f"{str(size)[:20]!r} is not a whole number >= 0")
+            bad(f"{where} field size", f"{quoted(size)} is not a whole number >= 0")
             size, ok = 0, False
         if not isinstance(head, str) or not _HEX64.fullmatch(head):
             bad(f"{where} field head_hash", "expected 64 hexadecimal digits")

@@ -229,6 +229,10 @@ def read_symmetric(
         dropped.append(DroppedProduct(products[k], f"gross output {x[k]:g}: no coefficients"))
     keep = np.flatnonzero(~zero)
     ids = [products[k] for k in keep]
+    if not ids:
+        raise ImportError_(f"{t.file} holds no product with output",
+                           [Problem(f"{t.file} row {out_label or 'output'}",
+                                    "every product's gross output is 0 or less")])
     Zk, xk, fk, ek = Z[np.ix_(keep, keep)], x[keep], f[keep], e[keep]
     act = "set to 0" if policy == "zero" else "refused"
     neg = negative_entries("Z", Zk, ids, ids, act)

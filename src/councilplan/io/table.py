@@ -1,13 +1,15 @@
 """Reading a published table from CSV, with every unreadable cell named by file:line:field.
 
-Tables are read as text first (no guessing of types, no silent NaN), then the cells an
-importer uses are converted to numbers; each cell that is not a finite number becomes
-one :class:`Problem` ``file:line field column``, and they are raised together in one
-:class:`ImportError_`.
+Tables are read as text first (no guessing of types, no silent NaN; a file too large,
+with too many cells or a cell too long is refused before it is parsed, see
+:mod:`councilplan.io.limits`), then the cells an importer uses are converted to
+numbers; each cell that is not a finite number becomes one :class:`Problem`
+``file:line field column``, and they are raised together in one :class:`ImportError_`.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from councilplan.errors import ImportError_, Problem
+from councilplan.errors import ImportError_, InvalidInput, Problem
+from councilplan.io.limits import (
+    MAX_FIELD_CHARS,
+    MAX_ROW_CHARS,
+    MAX_TABLE_BYTES,
+    MAX_TABLE_CELLS,
+    TooLong,
+    bounded_lines,
+    check_file_size,
+)
 from councilplan.planning.economy import FloatArray
 
 __all__ = ["TextTable", "read_text_table"]
@@ -87,11 +98,55 @@ class TextTable:
         return out
 
 
+def _prescan(p: Path, what: str) -> None:
+    """Refuse, before pandas reads it, a file too large for a table, or with a cell too
+    long or too many cells (:mod:`councilplan.io.limits`), or that is not UTF-8 CSV --
+    streaming it, so the refusal costs little memory."""
+    try:
+        check_file_size(p, MAX_TABLE_BYTES, what)
+    except InvalidInput as exc:
+        raise ImportError_(exc.message, exc.problems) from None
+    cells = 0
+    line = 0
+    try:
+        with open(p, encoding="utf-8-sig", newline="") as fh:
+            lines = bounded_lines(fh, MAX_ROW_CHARS)
+            reader = csv.reader(lines)
+            for row in reader:
+                lines.next_record()
+                cells += len(row)
+                if cells > MAX_TABLE_CELLS:
+                    raise ImportError_(f"{p.name} is too large to be a {what}", [Problem(
+                        f"{p.name}:{reader.line_num}",
+                        f"more than {MAX_TABLE_CELLS} cells; a table is read up to that")])
+                if row and max(map(len, row)) > MAX_FIELD_CHARS:
+                    k = next(k for k, f in enumerate(row) if len(f) > MAX_FIELD_CHARS)
+                    raise ImportError_(f"{p.name} cannot be read as a {what}", [Problem(
+                        f"{p.name}:{reader.line_num} field {k + 1}",
+                        f"{len(row[k])} characters; a cell is read up to {MAX_FIELD_CHARS}")])
+                line = reader.line_num
+    except TooLong as exc:
+        raise ImportError_(f"{p.name} cannot be read as a {what}", [Problem(
+            f"{p.name}:{exc.line}", f"a row longer than {MAX_ROW_CHARS} characters")]) from None
+    except csv.Error as exc:
+        raise ImportError_(f"{p.name} cannot be read as a {what}",
+                           [Problem(f"{p.name}:{line + 1}", f"not readable as CSV: {exc}")]
+                           ) from None
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{p.name} cannot be read as a {what}",
+                           [Problem(p.name, f"not UTF-8 text ({exc.reason} at byte "
+                                            f"{exc.start})")]) from None
+    except OSError as exc:
+        raise ImportError_(f"{p.name} cannot be read as a {what}",
+                           [Problem(p.name, exc.strerror or str(exc))]) from None
+
+
 def read_text_table(path: str | Path, what: str) -> TextTable:
     """Read the CSV file ``path`` (a ``what``, for messages) as text, blank lines dropped."""
     p = Path(path)
     if not p.is_file():
         raise ImportError_(f"no {what} at {p}", [Problem(p.name, "missing file")])
+    _prescan(p, what)
     try:
         frame = pd.read_csv(
             p,
@@ -101,9 +156,12 @@ def read_text_table(path: str | Path, what: str) -> TextTable:
             encoding="utf-8-sig",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            OSError) as exc:
+            OSError, ValueError) as exc:
         raise ImportError_(f"{p.name} cannot be read as a {what}",
                            [Problem(p.name, f"not a readable CSV table ({exc})")]) from exc
+    if frame.columns.size == 0:
+        raise ImportError_(f"{p.name} cannot be read as a {what}",
+                           [Problem(f"{p.name}:1", "no header line (the first line is blank)")])
     lines = np.arange(len(frame), dtype=np.int64) + 2
     blank = (frame.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
     if blank.any():

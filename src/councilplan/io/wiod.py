@@ -101,6 +101,9 @@ class WiodTable:
         if problems:
             raise ImportError_(f"{it.file} has unreadable years", problems)
         years = tuple(sorted({int(y) for y in year_col}))
+        if not years:
+            raise ImportError_(f"{it.file} holds no rows",
+                               [Problem(f"{it.file}:2", "no industry of any year")])
         return cls(it, st, country, years)
 
     def economy(self, year: int | None = None, *, negatives: str = "zero") -> ImportResult:
@@ -196,6 +199,11 @@ class WiodTable:
             dropped.append(DroppedProduct(codes[k], reason))
         keep = np.flatnonzero(~zero)
         ids = [codes[k] for k in keep]
+        if not ids:
+            raise ImportError_(f"the WIOD tables for {self.country} {year} hold no industry "
+                               "with output", [Problem(f"{it.file} field GO",
+                                                       f"no domestic industry in {year} "
+                                                       "has a gross output above 0")])
         Zk, xk, fk, hk = Z[np.ix_(keep, keep)], x[keep], f_all[keep], hours[keep]
 
         neg: list[NegativeEntry] = negative_entries(

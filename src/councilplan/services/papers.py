@@ -26,7 +26,7 @@ from typing import Any
 
 from councilplan.councils.counting import Choice, Method
 from councilplan.councils.strike_ballot import SPOILT, STRIKE_METHOD
-from councilplan.errors import InvalidInput, Problem
+from councilplan.errors import InvalidInput, Problem, quoted
 from councilplan.store.types import canonical_text
 
 __all__ = ["KNOWN_METHODS", "STRIKE_CHOICES", "YES_NO", "canonical_paper", "read_paper"]
@@ -35,10 +35,6 @@ YES_NO = "yes-no"
 KNOWN_METHODS = frozenset({YES_NO, STRIKE_METHOD, *(m.value for m in Method)})
 STRIKE_CHOICES = ("yes", "no", SPOILT)
 
-
-def _shown(value: Any, limit: int = 40) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _refused(message: str) -> InvalidInput:
@@ -50,12 +46,11 @@ def canonical_paper(method: str, options: Sequence[str], choice: Any) -> str:
     (always the field ``choice``), whatever ``choice`` is."""
     if method == YES_NO:
         if not isinstance(choice, str) or choice not in {c.value for c in Choice}:
-            raise _refused(f"yes, no or abstain, not {_shown(choice)}")
+            raise _refused(f"yes, no or abstain, not {quoted(choice)}")
         return canonical_text(choice)
     if method == STRIKE_METHOD:
         if not isinstance(choice, str) or choice not in STRIKE_CHOICES:
-            raise InvalidInput("not a valid paper",
-                               [Problem("choice", f"yes, no or spoilt, not {choice!r}")])
+            raise _refused(f"yes, no or spoilt, not {quoted(choice)}")
         return canonical_text(choice)
     if isinstance(choice, str):
         choice = [choice]
@@ -66,7 +61,7 @@ def canonical_paper(method: str, options: Sequence[str], choice: Any) -> str:
         raise _refused(f"{len(choice)} marks, but the ballot has {len(options)} options")
     marks = list(choice)
     known = set(options)
-    problems = [Problem("choice", f"{_shown(m)} is not an option of this ballot")
+    problems = [Problem("choice", f"{quoted(m)} is not an option of this ballot")
                 for m in marks if not isinstance(m, str) or m not in known]
     names = [m for m in marks if isinstance(m, str)]
     if len(set(names)) != len(names):

@@ -166,10 +166,12 @@ def verify_receipt(uow: UnitOfWork, ballot_id: str, receipt: Receipt | str | byt
     code = receipt_code(ballot_id, token)
     with uow.reading():
         record = uow.ballots.get(ballot_id)
-        paper = uow.box.find(ballot_id, code)
         closed = record.ballot.status is BallotStatus.CLOSED
+        # before the close the paper is not even read (so never logged): only whether it is in
+        paper = uow.box.find(ballot_id, code) if closed else None
+        found = paper is not None if closed else uow.box.holds(ballot_id, code)
         return ReceiptCheck(
             ballot_id=ballot_id, code=code, status=record.ballot.status.value,
-            found=paper is not None, counted=closed and paper is not None,
-            paper=read_paper(paper) if closed and paper is not None else None,
+            found=found, counted=closed and found,
+            paper=read_paper(paper) if paper is not None else None,
         )

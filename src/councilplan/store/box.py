@@ -13,7 +13,7 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, literal, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from councilplan.councils.ballot import BallotStatus
@@ -62,6 +62,13 @@ class BallotBox:
         return self._conn.execute(select(ballot_box.c.paper).where(
             ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
         )).scalar_one_or_none()
+
+    def holds(self, ballot_id: str, code: str) -> bool:
+        """Whether a paper with this code is in the box -- without reading the paper (so
+        none is read back, nor logged, while the vote is open)."""
+        return self._conn.execute(select(literal(1)).where(
+            ballot_box.c.ballot_id == ballot_id, ballot_box.c.receipt_code == code,
+        )).first() is not None
 
     def count(self, ballot_id: str) -> int:
         return int(self._conn.execute(
@@ -122,21 +129,21 @@ def purge_dead_rows(engine: Engine) -> bool:
             conn.exec_driver_sql("VACUUM marked_register, ballot_box")
             return True
         return False
-    lock = writer_lock(engine)
-    with contextlib.ExitStack() as stack:
+    lock = writer_lock(engine)  # this process's writers queue behind the checkpoint
+    if lock is not None:
+        lock.acquire()
+    try:
+        with engine.connect() as conn:
+            cur = conn.connection.cursor()
+            try:
+                cur.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
+                busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.Error:
+                busy = 1
+            finally:
+                cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
+                cur.close()
+            return bool(busy == 0)
+    finally:
         if lock is not None:
-            stack.enter_context(lock)  # this process's writers queue behind the checkpoint
-        conn = stack.enter_context(engine.connect())
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        cur = raw.cursor()
-        try:
-            cur.execute(f"PRAGMA busy_timeout={_CHECKPOINT_WAIT_MS}")
-            busy, _, _ = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.Error:
-            busy = 1
-        finally:
-            cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
-            cur.close()
-        return bool(busy == 0)
-    return False  # pragma: no cover - the ExitStack re-raises
+            lock.release()

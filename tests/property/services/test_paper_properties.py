@@ -11,15 +11,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from councilplan.councils.strike_ballot import STRIKE_METHOD
 from councilplan.errors import InvalidInput
-from councilplan.services.papers import KNOWN_METHODS, YES_NO, canonical_paper, read_paper
+from councilplan.services.papers import (
+    KNOWN_METHODS,
+    STRIKE_CHOICES,
+    YES_NO,
+    canonical_paper,
+    read_paper,
+)
 
 OPTIONS = ("ada", "bea", "cy", "dee")
 RANKED = sorted(KNOWN_METHODS - {YES_NO, "approval"})
 
 junk = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.binary(max_size=6)
-    | st.text(max_size=10) | st.sampled_from(["yes", "no", "abstain", *OPTIONS, "Ada", ""]),
+    | st.text(max_size=10)
+    | st.sampled_from(["yes", "no", "abstain", "spoilt", *OPTIONS, "Ada", ""]),
     lambda inner: st.lists(inner, max_size=8) | st.tuples(inner, inner)
     | st.dictionaries(st.text(max_size=4), inner, max_size=3) | st.frozensets(st.text(
         max_size=3), max_size=3),
@@ -30,6 +38,8 @@ junk = st.recursive(
 def _valid(method: str, choice: Any) -> bool:
     if method == YES_NO:
         return isinstance(choice, str) and choice in ("yes", "no", "abstain")
+    if method == STRIKE_METHOD:
+        return isinstance(choice, str) and choice in ("yes", "no", "spoilt")
     marks = [choice] if isinstance(choice, str) else choice
     return (isinstance(marks, list | tuple) and 0 < len(marks) <= len(OPTIONS)
             and all(isinstance(m, str) and m in OPTIONS for m in marks)
@@ -56,6 +66,8 @@ def test_every_paper_is_canonical_or_refused_naming_the_choice(method: str, choi
     marks: Sequence[str] = [choice] if isinstance(choice, str) else choice
     if method == "approval":
         assert paper == sorted(marks, key=OPTIONS.index)
+    elif method == STRIKE_METHOD:
+        assert paper in STRIKE_CHOICES
     elif method != YES_NO:
         assert paper == list(marks)
 
