@@ -46,6 +46,9 @@ from councilplan.store.mandates import MandateRepository
 from councilplan.store.members import MemberRepository
 from councilplan.store.motions import MotionRepository
 from councilplan.store.petitions import PetitionRepository
+from councilplan.store.plan_targets import TargetRepository
+from councilplan.store.plan_variants import VariantRepository
+from councilplan.store.plans import PlanRepository
 from councilplan.store.register import MarkedRegister
 from councilplan.store.seats import SeatRepository
 
@@ -66,6 +69,9 @@ class UnitOfWork:
     motions: MotionRepository
     audit: AuditLog
     desk: CastingDesk
+    plans: PlanRepository
+    variants: VariantRepository
+    targets: TargetRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -120,6 +126,9 @@ class UnitOfWork:
         self.motions = MotionRepository(conn)
         self.audit = AuditLog(conn)
         self.desk = CastingDesk(conn, self.register, self.box)
+        self.plans = PlanRepository(conn)
+        self.variants = VariantRepository(conn)
+        self.targets = TargetRepository(conn)
 
     def _end(self, failed: bool) -> None:
         conn, lock = self._conn, self._lock

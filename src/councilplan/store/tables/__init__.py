@@ -6,6 +6,8 @@ imports them all, so ``metadata`` always holds the whole schema (for Alembic's
 
 * :mod:`.democracy` -- councils, members, seats, mandates, pay, ballots, the marked
   register and the ballot box, petitions, motions, the audit log.
+* :mod:`.plans` -- the plan cycle: catalogue, periods, needs, techniques, working time,
+  snapshots, variants, plan ballots, targets, output reports.
 """
 
 from __future__ import annotations
@@ -13,5 +15,7 @@ from __future__ import annotations
 from councilplan.store.tables._meta import metadata
 from councilplan.store.tables.democracy import *  # noqa: F403
 from councilplan.store.tables.democracy import __all__ as _democracy
+from councilplan.store.tables.plans import *  # noqa: F403
+from councilplan.store.tables.plans import __all__ as _plans
 
-__all__ = ["metadata", *_democracy]
+__all__ = ["metadata", *_democracy, *_plans]
