@@ -1,8 +1,9 @@
 """Ratification: the variants go to a ballot of the owning council; the adopted variant
 is frozen and its hash written to the audit log.
 
-The ballot is ranked (Schulze, by default) or approval, among the variants' keys (and
-``none``, when asked for: "none of these, compute others"). Its electorate is the one
+The ballot is ranked (Schulze, by default) or approval, among the variants' keys, in
+the order of the keys (and ``none`` last, when asked for: "none of these, compute
+others"). Its electorate is the one
 the period's rule gives:
 
 * ``members``: every member of the owner's constituency, one vote each, by **secret
