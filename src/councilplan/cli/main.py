@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from councilplan.cli import audit, council, count, db, demo, economy, plan
+from councilplan.cli import audit, council, count, cycle, db, demo, economy, plan
 
 app = typer.Typer(
     name="councilplan",
@@ -20,6 +20,7 @@ app = typer.Typer(
 app.add_typer(plan.app, name="plan")
 app.add_typer(economy.app, name="economy")
 app.add_typer(council.app, name="council")
+app.add_typer(cycle.app, name="cycle")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.command("count")(count.count)

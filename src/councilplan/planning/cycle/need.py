@@ -114,6 +114,18 @@ class NeedTable:
         return cls(councils, products, np.asarray(qty, dtype=np.float64),
                    np.asarray(tiers, dtype=np.int64), cats, reasons)
 
+    def with_default_categories(self, kinds: Mapping[str, str]) -> NeedTable:
+        """Blank categories filled in by the registering council's kind (base councils
+        only: a council above the base must name the category of a collective need)."""
+        cats = list(self.categories)
+        for k, c in enumerate(cats):
+            if not c:
+                d = default_category(kinds.get(self.councils[k], ""))
+                if d is not None:
+                    cats[k] = d.value
+        return NeedTable(self.councils, self.products, self.quantities, self.tiers, cats,
+                         self.reasons, self.need_ids)
+
     def with_ids(self, ids: Sequence[str]) -> NeedTable:
         if len(ids) != len(self):
             raise InvalidInput(f"{len(ids)} ids for {len(self)} needs")
@@ -200,7 +212,10 @@ def need_problems(table: NeedTable, catalogue: Catalogue, federation: Federation
             add(k, bad.message)
             continue
         cat = categories.get(table.categories[k])
-        if cat is None:
+        if cat is None and not table.categories[k] and not federation.is_base(council):
+            add(k, f"a {federation.kind(council)} council adds collective needs: name the "
+                   "category (health, education, housing, investment, reserves)")
+        elif cat is None:
             add(k, f"unknown category {table.categories[k]!r}; one of "
                    + ", ".join(categories))
         else:

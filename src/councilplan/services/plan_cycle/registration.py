@@ -71,6 +71,7 @@ def register_needs(uow: UnitOfWork, period_id: str, needs: NeedTable, now: datet
         period = uow.plans.get_period(period_id, lock=True)
         period.ensure_registering("registering needs")
         fed = federation_of(uow, period.council_id)
+        needs = needs.with_default_categories(fed.kinds)
         cat = uow.plans.catalogue(set(needs.products))
         problems = need_problems(needs, cat, fed)
         if problems:
