@@ -402,7 +402,10 @@ def _result(inputs: PlanInputs, spec: VariantSpec, plan: Plan, requested: FloatA
     values = leontief_solve(A_eff, l_eff, transpose=True).x if n else np.zeros(0)
     binding = np.asarray(sorted(b.index for b in plan.binding
                                 if b.kind == "capacity" and b.index < m), dtype=np.int64)
-    labour_binds = any(b.kind == "labour" for b in plan.binding)
+    # labour binds where it is at its limit, or where it holds the critical tier (a solver
+    # may stop a hair inside the limit: its dual still says more hours meet more needs)
+    labour_binds = any(b.kind == "labour" for b in plan.binding) or (
+        plan.critical_tier is not None and plan.shadow_labour > 0)
     by_wp = np.bincount(inputs.workplace_index, weights=inputs.labour * z,
                         minlength=len(inputs.workforce.workplaces)).astype(np.float64)
     bind_wp = np.asarray(sorted(b.index for b in plan.binding if b.kind == "resource"),
