@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from councilplan.planning.cycle.report import OutputReport
+from councilplan.store.bulk import bulk_insert
 from councilplan.store.tables import plan_reports, plan_targets
 
 __all__ = ["TargetRecord", "TargetRepository"]
@@ -55,8 +56,12 @@ class TargetRepository:
         self._conn = conn
 
     def add_targets(self, rows: Sequence[dict[str, Any]]) -> None:
-        for k in range(0, len(rows), _CHUNK):
-            self._conn.execute(insert(plan_targets), list(rows[k:k + _CHUNK]))
+        """Insert published targets (dicts with every column of ``plan_targets``)."""
+        if not rows:
+            return
+        columns = tuple(plan_targets.c.keys())
+        bulk_insert(self._conn, plan_targets, columns,
+                    [tuple(r[c] for c in columns) for r in rows])
 
     def count(self, period_id: str, revision: int) -> int:
         return int(self._conn.execute(

@@ -21,7 +21,8 @@ from councilplan.planning.cycle.need import NeedTable
 from councilplan.planning.cycle.period import PlanningPeriod, SubPeriod
 from councilplan.planning.cycle.technique import TechniqueTable
 from councilplan.planning.cycle.working_time import WorkingTime
-from councilplan.store.arrays import decode_floats, encode_floats
+from councilplan.store.arrays import decode_floats
+from councilplan.store.bulk import bulk_insert
 from councilplan.store.tables import (
     plan_needs,
     plan_periods,
@@ -32,14 +33,6 @@ from councilplan.store.tables import (
 from councilplan.store.types import AnyRow
 
 __all__ = ["PlanRepository"]
-
-_CHUNK = 20_000  # rows per executemany call (bounded memory for the parameter lists)
-
-
-def _chunks(rows: list[dict[str, Any]]) -> Iterable[list[dict[str, Any]]]:
-    for k in range(0, len(rows), _CHUNK):
-        yield rows[k:k + _CHUNK]
-
 
 def _period(row: AnyRow) -> PlanningPeriod:
     subs = tuple(SubPeriod(s["label"], datetime.fromisoformat(s["starts_at"]),
@@ -59,18 +52,24 @@ class PlanRepository:
     # -- catalogue -------------------------------------------------------------
 
     def add_products(self, products: Sequence[Product], at: datetime) -> None:
-        rows = [{"code": p.code, "name": p.name, "unit": p.unit, "description": p.description,
-                 "classifications": dict(p.classifications), "added_at": at}
-                for p in products]
-        for chunk in _chunks(rows):
-            self._conn.execute(insert(plan_products), chunk)
+        bulk_insert(self._conn, plan_products,
+                    ("code", "name", "unit", "description", "classifications", "added_at"),
+                    [(p.code, p.name, p.unit, p.description, dict(p.classifications), at)
+                     for p in products])
 
-    def catalogue(self, codes: Iterable[str] | None = None) -> Catalogue:
-        """The catalogue (or only the products of ``codes`` that exist), by code."""
+    def catalogue(self, codes: Iterable[str] | None = None, *,
+                  full: bool = True) -> Catalogue:
+        """The catalogue (or only the products of ``codes`` that exist), by code;
+        ``full=False`` leaves out descriptions and classifications (for checks)."""
+        if not full:
+            return self._codes(codes)
         stmt = select(plan_products.c.code, plan_products.c.name, plan_products.c.unit,
                       plan_products.c.description, plan_products.c.classifications)
         if codes is not None:
             wanted = sorted(set(codes))
+            if len(wanted) > 5000:  # many codes: one scan beats many IN lists
+                keep = set(wanted)
+                return Catalogue(p for p in self.catalogue() if p.code in keep)
             out: list[Product] = []
             for k in range(0, len(wanted), 900):
                 part = wanted[k:k + 900]
@@ -79,6 +78,21 @@ class PlanRepository:
             return Catalogue(sorted(out, key=lambda p: p.code))
         rows = self._conn.execute(stmt.order_by(plan_products.c.code))
         return Catalogue(Product.stored(*r) for r in rows)
+
+    def _codes(self, codes: Iterable[str] | None) -> Catalogue:
+        stmt = select(plan_products.c.code, plan_products.c.name, plan_products.c.unit)
+        wanted = None if codes is None else set(codes)
+        if wanted is not None and len(wanted) <= 5000:
+            found: list[Any] = []
+            ordered = sorted(wanted)
+            for k in range(0, len(ordered), 900):
+                found += self._conn.execute(
+                    stmt.where(plan_products.c.code.in_(ordered[k:k + 900]))).all()
+            rows = sorted(found)
+        else:
+            rows = [r for r in self._conn.execute(stmt.order_by(plan_products.c.code))
+                    if wanted is None or r[0] in wanted]
+        return Catalogue(Product.stored(r[0], r[1], r[2], "", {}) for r in rows)
 
     def product_count(self) -> int:
         return int(self._conn.execute(select(func.count()).select_from(plan_products))
@@ -128,15 +142,13 @@ class PlanRepository:
 
     def add_needs(self, period_id: str, needs: NeedTable, batch_id: str,
                   at: datetime) -> None:
-        q = needs.quantities.tolist()
-        t = needs.tiers.tolist()
-        rows = [{"need_id": needs.need_ids[k], "period_id": period_id,
-                 "council_id": needs.councils[k], "product_code": needs.products[k],
-                 "quantity": q[k], "tier": t[k], "category": needs.categories[k],
-                 "reason": needs.reasons[k], "batch_id": batch_id, "registered_at": at,
-                 "withdrawn_at": None} for k in range(len(needs))]
-        for chunk in _chunks(rows):
-            self._conn.execute(insert(plan_needs), chunk)
+        bulk_insert(self._conn, plan_needs, (
+            "need_id", "period_id", "council_id", "product_code", "quantity", "tier",
+            "category", "reason", "batch_id", "registered_at", "withdrawn_at"),
+            list(zip(needs.need_ids, [period_id] * len(needs), needs.councils, needs.products,
+                     needs.quantities.tolist(), needs.tiers.tolist(), needs.categories,
+                     needs.reasons, [batch_id] * len(needs), [at] * len(needs),
+                     [None] * len(needs), strict=True)))
 
     def needs(self, period_id: str, *, councils: Iterable[str] | None = None) -> NeedTable:
         """The needs of the period not withdrawn, in registration order (then id)."""
@@ -207,14 +219,13 @@ class PlanRepository:
         ip, iq = table.indptr.tolist(), table.input_quantities
         lab, cap, ver = table.labour.tolist(), table.capacity.tolist(), table.versions.tolist()
         codes = table.input_products
-        rows = [{"period_id": period_id, "workplace_id": table.workplaces[k],
-                 "product_code": table.products[k], "version": ver[k], "labour": lab[k],
-                 "capacity": None if cap[k] == float("inf") else cap[k],
-                 "input_codes": "\n".join(codes[ip[k]:ip[k + 1]]),
-                 "input_quantities": encode_floats(iq[ip[k]:ip[k + 1]]), "current": True,
-                 "batch_id": batch_id, "registered_at": at} for k in range(len(table))]
-        for chunk in _chunks(rows):
-            self._conn.execute(insert(plan_techniques), chunk)
+        raw = np.ascontiguousarray(iq, dtype="<f8").tobytes()
+        bulk_insert(self._conn, plan_techniques, (
+            "period_id", "workplace_id", "product_code", "version", "labour", "capacity",
+            "input_codes", "input_quantities", "current", "batch_id", "registered_at"),
+            [(period_id, table.workplaces[k], table.products[k], ver[k], lab[k],
+              None if cap[k] == float("inf") else cap[k], "\n".join(codes[ip[k]:ip[k + 1]]),
+              raw[8 * ip[k]:8 * ip[k + 1]], True, batch_id, at) for k in range(len(table))])
 
     def techniques(self, period_id: str, *, workplaces: Iterable[str] | None = None,
                    current: bool = True) -> TechniqueTable:
@@ -270,11 +281,10 @@ class PlanRepository:
     def add_working_times(self, period_id: str, decisions: Sequence[WorkingTime],
                           at: datetime) -> None:
         """Insert many first decisions at once (none of them may exist yet)."""
-        rows = [{"period_id": period_id, "council_id": d.council_id,
-                 "hours_per_week": d.hours_per_week, "weeks": d.weeks, "members": d.members,
-                 "decided_at": at} for d in decisions]
-        for chunk in _chunks(rows):
-            self._conn.execute(insert(plan_working_time), chunk)
+        bulk_insert(self._conn, plan_working_time, (
+            "period_id", "council_id", "hours_per_week", "weeks", "members", "decided_at"),
+            [(period_id, d.council_id, d.hours_per_week, d.weeks, d.members, at)
+             for d in decisions])
 
     def working_times(self, period_id: str) -> list[WorkingTime]:
         rows = self._conn.execute(

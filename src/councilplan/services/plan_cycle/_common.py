@@ -68,7 +68,7 @@ def need_rows_digest(table: NeedTable, rows: Sequence[int]) -> str:
     doc: list[Any] = [[table.need_ids[k], table.products[k], num(table.quantities[k]),
                        int(table.tiers[k]), table.categories[k], table.reasons[k]]
                       for k in rows]
-    return document_digest(doc)
+    return document_digest(doc, checked=True)
 
 
 def technique_rows_digest(table: TechniqueTable, rows: Sequence[int]) -> str:
@@ -82,4 +82,4 @@ def technique_rows_digest(table: TechniqueTable, rows: Sequence[int]) -> str:
                     num(table.capacity[k]),
                     [[table.input_products[e], num(table.input_quantities[e])]
                      for e in range(a, b)]])
-    return document_digest(doc)
+    return document_digest(doc, checked=True)

@@ -72,7 +72,7 @@ def register_needs(uow: UnitOfWork, period_id: str, needs: NeedTable, now: datet
         period.ensure_registering("registering needs")
         fed = federation_of(uow, period.council_id)
         needs = needs.with_default_categories(fed.kinds)
-        cat = uow.plans.catalogue(set(needs.products))
+        cat = uow.plans.catalogue(set(needs.products), full=False)
         problems = need_problems(needs, cat, fed)
         if problems:
             raise InvalidInput(f"the needs cannot be registered in period {period_id}",
@@ -144,7 +144,8 @@ def register_techniques(uow: UnitOfWork, period_id: str, techniques: TechniqueTa
         period = uow.plans.get_period(period_id, lock=True)
         period.ensure_registering("registering techniques")
         fed = federation_of(uow, period.council_id)
-        cat = uow.plans.catalogue(set(techniques.products) | set(techniques.input_products))
+        cat = uow.plans.catalogue(set(techniques.products) | set(techniques.input_products),
+                                  full=False)
         problems = technique_problems(techniques, cat, fed)
         if problems:
             raise InvalidInput(f"the techniques cannot be registered in period {period_id}",

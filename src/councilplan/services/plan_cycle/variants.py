@@ -102,7 +102,8 @@ def plan_inputs(uow: UnitOfWork, period: PlanningPeriod, fed: Federation, *,
         delivered = received
     return assemble_inputs(
         period.period_id, period.revision, period.council_id,
-        uow.plans.catalogue(set(techniques.products) | set(needs.products)), techniques,
+        uow.plans.catalogue(set(techniques.products) | set(needs.products), full=False),
+        techniques,
         needs, wf, share=min(1.0, share), sub_periods=covered,
         sub_shares=tuple(shares[s] / share for s in covered), unmade=unmade,
         delivered_before=delivered)
