@@ -36,6 +36,7 @@ from rich.table import Table
 from councilplan import services
 from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, moment, open_uow
 from councilplan.cli.errors import handle_errors
+from councilplan.cli.quiet import quiet_highs
 from councilplan.errors import InvalidInput, Problem
 from councilplan.planning.cycle import VariantSpec, WorkingTime
 from councilplan.planning.cycle.consequences import quantity_text
@@ -407,6 +408,7 @@ def variants_compute(
 ) -> None:
     """Compute plan variants with optimise_plan; each states its consequences."""
     specs = [parse_variant(v) for v in variant]
+    quiet_highs()
     views = pc.compute_variants(open_uow(db), period_id, specs, moment(at),
                                 unmade="leave" if leave_unmade else "refuse")
     _emit([v.to_dict() for v in views], as_json, "\n".join(_variant_lines(v) for v in views))
@@ -428,6 +430,34 @@ def variants_show(variant_id: Annotated[str, typer.Argument()], db: DbOpt = None
     """One variant: its consequences and figures."""
     view = pc.show_variant(open_uow(db), variant_id)
     _emit(view.to_dict(), as_json, _variant_lines(view))
+
+
+@variants_app.command("values")
+@handle_errors
+def variants_values(
+    variant_id: Annotated[str, typer.Argument()],
+    top: Annotated[int, typer.Option("--top", help="products to list (0: all)")] = 20,
+    db: DbOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Labour values of the products, fulfilment by council, binding capacities."""
+    d = pc.variant_detail(open_uow(db), variant_id, top=top or None)
+    if as_json:
+        _emit(d.to_dict(), True, "")
+        return
+    table = Table("product", "hours per unit", "output", "final use", title="labour values")
+    for p in d.products:
+        table.add_row(p["product"], f"{p['labour_value']:.6g}",
+                      f"{quantity_text(p['output'])} {p['unit']}",
+                      f"{quantity_text(p['final_use'])} {p['unit']}")
+    console.print(table)
+    councils = Table("council", "needs (hours)", "share met", title="fulfilment by council")
+    for c in d.councils:
+        councils.add_row(c["council"], quantity_text(c["needed_hours"]),
+                         f"{100 * c['share_met']:.1f}%")
+    console.print(councils)
+    for b in d.binding:
+        console.print(f"at capacity: {b['workplace']} ({b['product']}): "
+                      f"{quantity_text(b['capacity'])}")
 
 
 @variants_app.command("verify")

@@ -135,6 +135,14 @@ nat,tools,50,2,investment,new workshops
     assert "serves need" in done.output
     trace = json.loads(cli("cycle", "trace", "y26", "smith", "tools", "--json").output)
     assert trace["traced"] == pytest.approx(trace["output"], rel=1e-9)
+    adopted = next(v for v in json.loads(cli("cycle", "period", "show", "y26", "--json")
+                                          .output)["variants"] if v["status"] == "adopted")
+    detail = json.loads(cli("cycle", "variants", "values", adopted["variant_id"], "--json")
+                        .output)
+    assert {p["product"] for p in detail["products"]} == {"grain", "tools"}
+    assert all(p["labour_value"] > 0 for p in detail["products"])
+    assert {c["council"]: c["share_met"] for c in detail["councils"]} == {"res": 1.0,
+                                                                         "nat": 1.0}
     reports = _write(tmp_path / "reports.csv", """
 sub_period,workplace,product,output,hours
 Q1,farm,grain,100,200

@@ -8,7 +8,8 @@ Registrations (all or nothing)
     :func:`register_techniques`, :func:`decide_working_time`,
     :func:`decide_working_times`, :func:`labour_available`
 Variants
-    :func:`compute_variants`, :func:`show_variant`, :func:`list_variants`,
+    :func:`compute_variants`, :func:`show_variant`, :func:`variant_detail` (labour
+    values, fulfilment by council, binding capacities), :func:`list_variants`,
     :func:`verify_variant`
 Ratification
     :func:`open_plan_ballot`, :func:`cast_plan_vote`, :func:`show_plan_ballot`; the
@@ -54,6 +55,7 @@ from councilplan.services.plan_cycle.variants import (
     compute_variants,
     list_variants,
     show_variant,
+    variant_detail,
     verify_variant,
 )
 
@@ -83,6 +85,7 @@ __all__ = [
     "show_variant",
     "start_replan",
     "trace_target",
+    "variant_detail",
     "verify_variant",
     "withdraw_needs",
     "workplace_targets",

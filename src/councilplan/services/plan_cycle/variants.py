@@ -18,7 +18,7 @@ import numpy as np
 
 from councilplan.councils.event import Event
 from councilplan.errors import InvalidInput, PreconditionFailed, Problem, RuleViolation
-from councilplan.planning.cycle.consequences import consequences
+from councilplan.planning.cycle.consequences import consequences, council_fulfilment
 from councilplan.planning.cycle.digest import num
 from councilplan.planning.cycle.federation import Federation
 from councilplan.planning.cycle.inputs import PlanInputs, assemble_inputs
@@ -30,7 +30,7 @@ from councilplan.planning.cycle.variant import VariantResult, VariantSpec, compu
 from councilplan.planning.cycle.working_time import resolve_workforce
 from councilplan.services.ids import new_id
 from councilplan.services.plan_cycle._common import PLAN_VARIANT_COMPUTED, federation_of
-from councilplan.services.plan_cycle.views import VariantView
+from councilplan.services.plan_cycle.views import VariantDetail, VariantView
 from councilplan.store.plan_variants import VariantRecord
 from councilplan.store.unit_of_work import UnitOfWork
 
@@ -41,6 +41,7 @@ __all__ = [
     "load_variant",
     "plan_inputs",
     "show_variant",
+    "variant_detail",
     "variant_view",
     "verify_variant",
 ]
@@ -164,6 +165,32 @@ def variant_view(record: VariantRecord) -> VariantView:
         record.status, record.variant_sha256, str(record.document["inputs_sha256"]),
         tuple(record.consequences["statement"]), dict(record.consequences["summary"]),
         dict(record.document["spec"]), record.computed_at, record.ballot_id)
+
+
+def variant_detail(uow: UnitOfWork, variant_id: str, *, top: int | None = 20
+                   ) -> VariantDetail:
+    """Labour values (hours per unit), gross output and final use of the products
+    (``top``: those whose final use embodies most hours), fulfilment of every council's
+    needs (weighted by labour values), and every binding capacity."""
+    with uow.reading():
+        record, inputs, result = load_variant(uow, variant_id)
+    v = result.labour_values
+    order = np.argsort(-(v * result.net_output), kind="stable")
+    if top is not None:
+        order = order[:top]
+    products = tuple({"product": inputs.products[i], "unit": inputs.units[i],
+                      "labour_value": float(v[i]), "output": float(result.output[i]),
+                      "final_use": float(result.net_output[i])} for i in order.tolist())
+    councils, needed, got = council_fulfilment(inputs, result)
+    rows = tuple({"council": c, "needed_hours": float(a), "received_hours": float(b),
+                  "share_met": float(b / a) if a > 0 else 1.0}
+                 for c, a, b in zip(councils, needed.tolist(), got.tolist(), strict=True))
+    binding = tuple({"workplace": inputs.tech_workplaces[j],
+                     "product": inputs.products[int(inputs.makes[j])],
+                     "capacity": float(inputs.capacity[j]), "output": float(result.activity[j]),
+                     "shadow": float(result.shadow_capacity[j])}
+                    for j in result.binding.tolist())
+    return VariantDetail(variant_id, record.key, products, rows, binding)
 
 
 def show_variant(uow: UnitOfWork, variant_id: str) -> VariantView:

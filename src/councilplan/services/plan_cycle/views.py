@@ -26,6 +26,7 @@ __all__ = [
     "TargetsPublished",
     "TechniquesRegistered",
     "TraceView",
+    "VariantDetail",
     "VariantView",
     "VoteRecorded",
 ]
@@ -122,6 +123,17 @@ class VariantView(_View):
     spec: dict[str, Any]
     computed_at: datetime
     ballot_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VariantDetail(_View):
+    """A variant's labour values and output by product, and fulfilment by council."""
+
+    variant_id: str
+    key: str
+    products: tuple[dict[str, Any], ...]  # by hours embodied in final use, largest first
+    councils: tuple[dict[str, Any], ...]  # every council that registered needs
+    binding: tuple[dict[str, Any], ...]  # every capacity at its limit
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
