@@ -70,7 +70,13 @@ class LabourRule(StrEnum):
 @dataclass(frozen=True, slots=True)
 class VariantSpec:
     """What one variant assumes (see the module docstring). ``key`` names it on the
-    ballot: 1-32 lower-case letters, digits, ``_`` or ``-`` (``35h``, ``invest``)."""
+    ballot: 1-32 lower-case letters, digits, ``_`` or ``-`` (``35h``, ``invest``).
+
+    ``hours_per_week`` and ``weeks`` (the weeks worked in the whole period; a re-plan
+    takes its share of them) replace the councils' decisions for every workplace;
+    ``need_scale`` multiplies the needs of the named categories; ``labour_rule`` and
+    ``method`` as in the module docstring (``method="pdlp"`` for very large economies
+    where several workplaces make one product and HiGHS's simplex would be slow)."""
 
     key: str
     name: str
