@@ -66,12 +66,10 @@ def council_fulfilment(inputs: PlanInputs, result: VariantResult
     council."""
     nd = inputs.needs
     v = result.labour_values[inputs.need_product] if len(nd) else np.zeros(0)
-    keys = list(nd.councils)
-    uniq, inv = np.unique(np.asarray(keys, dtype=object), return_inverse=True) if keys else (
-        np.asarray([], dtype=object), np.zeros(0, dtype=np.int64))
-    needed = np.bincount(inv, weights=v * result.requested, minlength=len(uniq))
-    got = np.bincount(inv, weights=v * result.delivered, minlength=len(uniq))
-    return [str(u) for u in uniq], needed, got
+    names, inv = inputs.need_councils
+    needed = np.bincount(inv, weights=v * result.requested, minlength=len(names))
+    got = np.bincount(inv, weights=v * result.delivered, minlength=len(names))
+    return list(names), needed, got
 
 
 def consequences(inputs: PlanInputs, result: VariantResult,

@@ -101,6 +101,16 @@ class PlanInputs:
                            count=self.m)
 
     @cached_property
+    def need_councils(self) -> tuple[tuple[str, ...], IntArray]:
+        """``(councils, index)``: the registering councils (sorted) and, for each need,
+        its council's position among them."""
+        names = sorted(set(self.needs.councils))
+        pos = {c: k for k, c in enumerate(names)}
+        index = np.fromiter((pos[c] for c in self.needs.councils), dtype=np.int64,
+                            count=len(self.needs))
+        return tuple(names), index
+
+    @cached_property
     def product_index(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.products)}
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from councilplan.councils.council import CouncilTree
-from councilplan.planning.cycle.digest import document_digest, num
+from councilplan.planning.cycle.digest import array_digest, document_digest, num, text_digest
 from councilplan.planning.cycle.federation import Federation
 from councilplan.planning.cycle.need import NeedTable
 from councilplan.planning.cycle.technique import TechniqueTable
@@ -72,14 +74,23 @@ def need_rows_digest(table: NeedTable, rows: Sequence[int]) -> str:
 
 
 def technique_rows_digest(table: TechniqueTable, rows: Sequence[int]) -> str:
-    """SHA-256 of the canonical rows ``[product, version, labour, capacity, [[input,
-    quantity], ...]]``."""
+    """SHA-256 of the canonical document of some techniques: their products and versions
+    as lists, their labour, capacities, input codes and input quantities by digest (see
+    :mod:`councilplan.planning.cycle.digest`)."""
     assert table.versions is not None
-    doc: list[Any] = []
-    for k in rows:
-        a, b = int(table.indptr[k]), int(table.indptr[k + 1])
-        doc.append([table.products[k], int(table.versions[k]), num(table.labour[k]),
-                    num(table.capacity[k]),
-                    [[table.input_products[e], num(table.input_quantities[e])]
-                     for e in range(a, b)]])
+    idx = np.asarray(rows, dtype=np.int64)
+    starts, ends = table.indptr[idx], table.indptr[idx + 1]
+    flat = (np.concatenate([np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist(),
+                                                            strict=True)])
+            if idx.size else np.zeros(0, dtype=np.int64))
+    doc = {
+        "products": [table.products[k] for k in rows],
+        "versions": [int(v) for v in table.versions[idx]],
+        "labour": array_digest("labour", table.labour[idx]),
+        "capacity": array_digest("capacity", table.capacity[idx]),
+        "inputs_per_technique": [int(c) for c in (ends - starts)],
+        "input_products": text_digest("input products",
+                                      [table.input_products[int(e)] for e in flat]),
+        "input_quantities": array_digest("input quantities", table.input_quantities[flat]),
+    }
     return document_digest(doc, checked=True)
