@@ -26,6 +26,9 @@ Motions
 Time and record
     :func:`tick` (expiries, failed and lapsed petitions), :func:`verify_audit`,
     :func:`audit_checkpoints`
+The plan cycle
+    :mod:`councilplan.services.plan_cycle`: catalogue, periods, needs, techniques,
+    working time, variants, ratification, targets, reports and re-planning
 Read models
     :func:`list_councils`, :func:`show_council`, :func:`list_members`,
     :func:`list_mandates`, :func:`list_ballots`, :func:`show_ballot`,

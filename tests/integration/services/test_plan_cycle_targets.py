@@ -92,6 +92,9 @@ def test_reports_track_fulfilment_and_a_shortfall_is_re_planned(adopted: UnitOfW
     with pytest.raises(InvalidInput, match="no target for tools"):
         pc.report_output(uow, "y2026", [OutputReport("Q1", "farm", "tools", 1.0, 1.0)],
                          Q1_END)
+    with pytest.raises(InvalidInput, match="has not begun"):
+        pc.report_output(uow, "y2026", [OutputReport("Q3", "farm", "grain", 1.0, 1.0)],
+                         Q1_END)
     done = pc.report_output(uow, "y2026", reports, Q1_END)
     assert (done.reports, done.workplaces) == (4, 4)
     progress = pc.plan_progress(uow, "y2026")

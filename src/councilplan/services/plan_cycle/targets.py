@@ -188,6 +188,11 @@ def report_output(uow: UnitOfWork, period_id: str, reports: Sequence[OutputRepor
                 problems.append(Problem(period_id, f"the targets of revision {rev} are not "
                                                    "published yet"))
             problems += report_problems(batch, period.labels() if rev else (), index)
+        for k, r in enumerate(reports, start=1):
+            if r.sub_period in period.labels() and period.sub_period(r.sub_period).starts_at > now:
+                problems.append(Problem(f"report {k} ({r.workplace}: {r.product}, "
+                                        f"{r.sub_period})", "that sub-period has not begun: "
+                                        "output is reported for time worked"))
         if problems:
             raise InvalidInput("the reports cannot be accepted", problems)
         replaced = 0
