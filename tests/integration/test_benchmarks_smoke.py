@@ -20,7 +20,8 @@ BENCHMARKS = ROOT / "benchmarks"
 
 @pytest.mark.parametrize(
     ("script", "needs"),
-    [("leontief", None), ("pymrio_compare", "pymrio"), ("optimise", "highspy")],
+    [("leontief", None), ("pymrio_compare", "pymrio"), ("optimise", "highspy"),
+     ("plan_cycle", "highspy")],
 )
 def test_benchmark_runs_quick(script: str, needs: str | None, tmp_path: Path) -> None:
     if needs:

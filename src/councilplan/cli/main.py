@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import typer
 
-from councilplan.cli import audit, council, count, db, demo, dispute, economy, plan, serve
+from councilplan.cli import (
+    audit,
+    council,
+    count,
+    cycle,
+    db,
+    demo,
+    dispute,
+    economy,
+    plan,
+    serve,
+)
 
 app = typer.Typer(
     name="councilplan",
@@ -21,6 +32,7 @@ app.add_typer(plan.app, name="plan")
 app.add_typer(economy.app, name="economy")
 app.add_typer(council.app, name="council")
 app.add_typer(dispute.app, name="dispute")
+app.add_typer(cycle.app, name="cycle")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.command("count")(count.count)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from councilplan.cli.errors import handle_errors
 from councilplan.cli.progress import stages
+from councilplan.cli.quiet import quiet_highs
 from councilplan.errors import InvalidInput, Problem
 from councilplan.io import load_economy, save_economy
 from councilplan.io.needs import read_needs
@@ -209,6 +210,7 @@ def solve(
     if labour is not None and labour_share is not None:
         raise InvalidInput("give --labour or --labour-share, not both",
                            [Problem("--labour-share", "conflicts with --labour")])
+    quiet_highs()
     with stages(as_json) as s:
         eco = s.run(f"loading {bundle}", lambda: load_economy(bundle))
         if needs is not None:

@@ -6,7 +6,8 @@ hash-chained audit log in that same transaction: a failure leaves nothing
 half-done. Read models return frozen views with ``to_dict()``.
 
 Forming the federation
-    :func:`create_council`, :func:`admit_member`, :func:`leave_council`,
+    :func:`create_council`, :func:`create_councils` (a register in one go),
+    :func:`admit_member`, :func:`admit_members`, :func:`leave_council`,
     :func:`report_wage`, :func:`define_seat`
 Elections and ballots
     :func:`open_election`, :func:`cast_vote` (returns the receipt),
@@ -37,6 +38,9 @@ Strikes run by the strikers
 Time and record
     :func:`tick` (expiries, failed and lapsed petitions, expired strike mandates),
     :func:`verify_audit`, :func:`audit_checkpoints`
+The plan cycle
+    :mod:`councilplan.services.plan_cycle`: catalogue, periods, needs, techniques,
+    working time, variants, ratification, targets, reports and re-planning
 Read models
     :func:`list_councils`, :func:`show_council`, :func:`list_members`,
     :func:`list_mandates`, :func:`list_ballots`, :func:`show_ballot`,
@@ -54,7 +58,9 @@ from councilplan.services.ballots import list_ballots, published_ballots, show_b
 from councilplan.services.closing import close_ballot, close_due_ballots, count_ballot
 from councilplan.services.councils import (
     admit_member,
+    admit_members,
     create_council,
+    create_councils,
     define_seat,
     leave_council,
     list_councils,
@@ -119,6 +125,7 @@ from councilplan.services.voting import cast_vote, revote_check, verify_receipt
 __all__ = [
     "KNOWN_METHODS",
     "admit_member",
+    "admit_members",
     "audit_checkpoints",
     "audit_entries",
     "audit_page",
@@ -131,6 +138,7 @@ __all__ = [
     "contribute",
     "count_ballot",
     "create_council",
+    "create_councils",
     "define_committee_seat",
     "define_seat",
     "elections_due_now",

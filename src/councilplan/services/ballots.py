@@ -34,19 +34,22 @@ def open_new_ballot(
     seed: str,
     seats: Sequence[BallotSeat] = (),
     events_before: Sequence[Event] = (),
+    events_after: Sequence[Event] = (),
+    store_electorate: bool = True,
 ) -> Ballot:
     """Store and open ``draft`` inside the caller's transaction: freeze the electorate,
-    log ``events_before``, ``ballot.opened`` and the seed commitment, take the opening
-    checkpoint."""
+    log ``events_before``, ``ballot.opened``, the seed commitment and ``events_after``,
+    take the opening checkpoint (``store_electorate``: see
+    :meth:`~councilplan.store.ballots.BallotRepository.save_opened`)."""
     if uow.ballots.find(draft.ballot_id) is not None:
         raise PreconditionFailed(f"ballot {draft.ballot_id} cannot open",
                                  [Problem(draft.ballot_id, "a ballot with this id exists")])
     opened, event = open_ballot(draft, electorate, now, known_methods=KNOWN_METHODS)
     uow.ballots.add(draft, seed, seats)
-    uow.ballots.save_opened(opened)
+    uow.ballots.save_opened(opened, store_electorate=store_electorate)
     committed = Event.of(SEED_COMMITTED, now, ballot_id=draft.ballot_id,
                          seed_sha256=seed_commitment(seed))
-    uow.audit.append([*events_before, event, committed])
+    uow.audit.append([*events_before, event, committed, *events_after])
     uow.audit.take_checkpoint(draft.ballot_id, "opened")
     return opened
 

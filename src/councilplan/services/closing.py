@@ -50,9 +50,18 @@ BALLOT_COUNTED = "ballot.counted"
 
 
 def close_ballot(uow: UnitOfWork, ballot_id: str, now: datetime) -> BallotView:
-    """Close, seal, count and apply (see the module docstring); the closed ballot's view."""
+    """Close, seal, count and apply (see the module docstring); the closed ballot's view.
+
+    A plan ballot of delegates is an open, recorded vote with a weighted electorate: it
+    is counted from its roll call (:func:`councilplan.services.plan_cycle.close_roll_call`).
+    """
+    from councilplan.services.plan_cycle.ratify import close_roll_call, is_roll_call
+
     with uow:
-        record = uow.ballots.get(ballot_id, lock="update", with_electorate=True)
+        record = uow.ballots.get(ballot_id, lock="update")
+        if record.ballot.purpose is BallotPurpose.PLAN and is_roll_call(uow, ballot_id):
+            return close_roll_call(uow, record, now)
+        record = uow.ballots.get(ballot_id, with_electorate=True)
         closed, closed_event = core_close(record.ballot, now)
         assert closed.electorate is not None
         marked = uow.register.seal(ballot_id)
@@ -84,6 +93,10 @@ def close_ballot(uow: UnitOfWork, ballot_id: str, now: datetime) -> BallotView:
             events += apply_motion(uow, closed, outcome, now)
         elif purpose is BallotPurpose.DISPUTE:
             events += apply_dispute(uow, closed, outcome, now)
+        elif purpose is BallotPurpose.PLAN:
+            from councilplan.services.plan_cycle.ratify import apply_plan_result
+
+            events += apply_plan_result(uow, closed, outcome.elected, now)
         uow.audit.append(events)
         uow.audit.take_checkpoint(ballot_id, "closed")
         view = ballot_view(uow, uow.ballots.get(ballot_id))
@@ -100,7 +113,17 @@ def close_due_ballots(uow: UnitOfWork, now: datetime) -> tuple[BallotView, ...]:
 
 def count_ballot(uow: UnitOfWork, ballot_id: str) -> CountView:
     """Recount a closed ballot from its published papers: the elected and every stage."""
+    from councilplan.services.plan_cycle.ratify import is_roll_call, recount_roll_call
+
     with uow.reading():
+        if is_roll_call(uow, ballot_id):
+            rec = uow.ballots.get(ballot_id)
+            result = recount_roll_call(uow, ballot_id)
+            return CountView(
+                ballot_id=ballot_id, method=rec.ballot.method, papers=int(result["papers"]),
+                elected=tuple(result.get("elected", ())), passed=None,
+                stages=tuple(result.get("stages", ())), result=result,
+                matches_stored=canonical_text(result) == canonical_text(rec.result))
         record = uow.ballots.get(ballot_id, with_electorate=True)
         if record.ballot.status is not BallotStatus.CLOSED:
             raise PreconditionFailed(

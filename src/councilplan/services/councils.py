@@ -6,21 +6,23 @@ in; each governance change is appended to the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from councilplan.councils.constituency import constituencies
-from councilplan.councils.council import Council, CouncilKind
+from councilplan.councils.council import Council, CouncilKind, CouncilTree
 from councilplan.councils.council import create_council as core_create
+from councilplan.councils.event import Event, EventKind
 from councilplan.councils.mandate import active_mandate
 from councilplan.councils.member import Member
+from councilplan.councils.membership import Membership
 from councilplan.councils.membership import admit_member as core_admit
 from councilplan.councils.membership import leave_council as core_leave
 from councilplan.councils.seat import Seat, SeatKind
 from councilplan.councils.seat import define_seat as core_define_seat
 from councilplan.councils.wage import WageReport, wage_reported
-from councilplan.errors import PreconditionFailed, Problem
+from councilplan.errors import CouncilplanError, PreconditionFailed, Problem
 from councilplan.services.ballots import ballot_view
 from councilplan.services.elections import call_view, due_calls
 from councilplan.services.mandates import mandate_view
@@ -30,7 +32,9 @@ from councilplan.store.unit_of_work import UnitOfWork
 
 __all__ = [
     "admit_member",
+    "admit_members",
     "create_council",
+    "create_councils",
     "define_seat",
     "leave_council",
     "list_councils",
@@ -50,6 +54,63 @@ def create_council(uow: UnitOfWork, council_id: str, name: str, kind: CouncilKin
         uow.councils.add(council, now)
         uow.audit.append([event])
         return CouncilView(council_id, name, council.kind.value, parent_id, 0, 0)
+
+
+def create_councils(uow: UnitOfWork, councils: Sequence[tuple[str, str, CouncilKind | str,
+                                                             str | None]],
+                    now: datetime) -> int:
+    """Form many councils at once, ``(council_id, name, kind, parent_id)`` each (a
+    federation's register imported in one go): the whole tree is checked once, every
+    fault named, all or nothing; one ``council.created`` event each."""
+    new = [Council(cid, name, CouncilKind(kind), parent) for cid, name, kind, parent in councils]
+    with uow:
+        existing = uow.councils.all()
+        taken = {c.council_id for c in existing}
+        problems = [Problem(c.council_id, "a council with this id already exists")
+                    for c in new if c.council_id in taken]
+        try:  # every placement problem at once
+            CouncilTree.of([*existing, *(c for c in new if c.council_id not in taken)])
+        except PreconditionFailed as exc:
+            problems += exc.problems
+        if problems:
+            raise PreconditionFailed("the councils cannot be created", problems)
+        order = sorted(new, key=lambda c: -c.kind.rank)  # parents before children
+        uow.councils.add_many(order, now)
+        uow.audit.append([Event.of(EventKind.COUNCIL_CREATED, now, council_id=c.council_id,
+                                   kind=c.kind.value, parent_id=c.parent_id) for c in order])
+        return len(new)
+
+
+def admit_members(uow: UnitOfWork, admissions: Sequence[tuple[str, str]], now: datetime
+                  ) -> int:
+    """Admit many members at once, ``(member_id, council_id)`` each, in order (a member's
+    workplace council first); all or nothing, one ``member.admitted`` event each."""
+    with uow:
+        tree = uow.councils.tree()
+        ids = [m for m, _ in admissions]
+        known = uow.members.existing(ids)
+        current = uow.members.memberships_of_many(known)
+        problems: list[Problem] = []
+        done: list[Membership] = []
+        events: list[Event] = []
+        for member_id, council_id in admissions:
+            try:
+                council = tree.get(council_id)
+                membership, event = core_admit(member_id, council,
+                                               current.get(member_id, []), now)
+            except CouncilplanError as exc:
+                problems += list(exc.problems) or [Problem(member_id, exc.message)]
+                continue
+            current.setdefault(member_id, []).append(membership)
+            done.append(membership)
+            events.append(event)
+        if problems:
+            raise PreconditionFailed("the members cannot be admitted", problems)
+        fresh = sorted(set(ids) - known)
+        uow.members.add_many([Member(m, "") for m in fresh])
+        uow.members.add_memberships(done)
+        uow.audit.append(events)
+        return len(done)
 
 
 def admit_member(uow: UnitOfWork, member_id: str, council_id: str, now: datetime, *,

@@ -218,14 +218,18 @@ class BallotRepository:
                 ballot_electorate.c.member_id == member_id)
         ).first() is not None
 
-    def save_opened(self, ballot: Ballot) -> None:
-        """Record the opening: status, time, and the frozen electorate with its hash."""
+    def save_opened(self, ballot: Ballot, *, store_electorate: bool = True) -> None:
+        """Record the opening: status, time, and the frozen electorate with its hash.
+
+        ``store_electorate=False`` keeps the list out of ``ballot_electorate`` (an open,
+        recorded plan vote keeps its weighted electorate apart, so that nobody can cast
+        a secret paper in it)."""
         assert ballot.electorate is not None
         self._conn.execute(update(ballots).where(ballots.c.ballot_id == ballot.ballot_id).values(
             status=ballot.status.value, opened_at=ballot.opened_at,
             electorate_size=ballot.electorate.size, electorate_hash=ballot.electorate.digest,
         ))
-        if ballot.electorate.member_ids:
+        if store_electorate and ballot.electorate.member_ids:
             self._conn.execute(insert(ballot_electorate), [
                 {"ballot_id": ballot.ballot_id, "member_id": m}
                 for m in ballot.electorate.member_ids

@@ -30,6 +30,13 @@ class CouncilRepository:
             parent_id=council.parent_id, created_at=at,
         ))
 
+    def add_many(self, new: list[Council], at: datetime) -> None:
+        """Insert many councils at once (parents first in the list)."""
+        rows = [{"council_id": c.council_id, "name": c.name, "kind": c.kind.value,
+                 "parent_id": c.parent_id, "created_at": at} for c in new]
+        for k in range(0, len(rows), 20_000):
+            self._conn.execute(councils.insert(), rows[k:k + 20_000])
+
     def get(self, council_id: str) -> Council:
         row = self._conn.execute(
             select(councils.c.council_id, councils.c.name, councils.c.kind, councils.c.parent_id)

@@ -38,10 +38,6 @@ class MemberRepository:
             raise NotFound(f"member {member_id} does not exist")
         return found
 
-    def existing(self, member_ids: Iterable[str]) -> set[str]:
-        """Which of ``member_ids`` are members (in chunks: any number of ids)."""
-        return set(self.names(member_ids))
-
     def names(self, member_ids: Iterable[str]) -> dict[str, str]:
         """The display names of those of ``member_ids`` who are members."""
         ids = sorted(set(member_ids))
@@ -54,6 +50,38 @@ class MemberRepository:
 
     def add(self, member: Member) -> None:
         self._conn.execute(insert(members).values(member_id=member.member_id, name=member.name))
+
+    def add_many(self, new: list[Member]) -> None:
+        rows = [{"member_id": m.member_id, "name": m.name} for m in new]
+        for k in range(0, len(rows), 20_000):
+            self._conn.execute(insert(members), rows[k:k + 20_000])
+
+    def existing(self, member_ids: Iterable[str]) -> set[str]:
+        """Which of ``member_ids`` are members (in chunks: any number of ids)."""
+        ids = sorted(set(member_ids))
+        found: set[str] = set()
+        for k in range(0, len(ids), 900):
+            found |= set(self._conn.execute(select(members.c.member_id).where(
+                members.c.member_id.in_(ids[k:k + 900]))).scalars())
+        return found
+
+    def memberships_of_many(self, member_ids: Iterable[str]) -> dict[str, list[Membership]]:
+        ids = sorted(set(member_ids))
+        out: dict[str, list[Membership]] = {}
+        for k in range(0, len(ids), 900):
+            rows = self._conn.execute(
+                select(memberships.c.member_id, memberships.c.council_id,
+                       memberships.c.council_kind, memberships.c.joined_at)
+                .where(memberships.c.member_id.in_(ids[k:k + 900])))
+            for r in rows:
+                out.setdefault(r[0], []).append(Membership(r[0], r[1], CouncilKind(r[2]), r[3]))
+        return out
+
+    def add_memberships(self, new: list[Membership]) -> None:
+        rows = [{"member_id": m.member_id, "council_id": m.council_id,
+                 "council_kind": m.council_kind.value, "joined_at": m.joined_at} for m in new]
+        for k in range(0, len(rows), 20_000):
+            self._conn.execute(insert(memberships), rows[k:k + 20_000])
 
     def rename(self, member_id: str, name: str) -> None:
         self._conn.execute(

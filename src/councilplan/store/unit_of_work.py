@@ -50,6 +50,9 @@ from councilplan.store.members import MemberRepository
 from councilplan.store.motions import MotionRepository
 from councilplan.store.offers import OfferRepository
 from councilplan.store.petitions import PetitionRepository
+from councilplan.store.plan_targets import TargetRepository
+from councilplan.store.plan_variants import VariantRepository
+from councilplan.store.plans import PlanRepository
 from councilplan.store.register import MarkedRegister
 from councilplan.store.seats import SeatRepository
 from councilplan.store.strike_fund import StrikeFundRepository
@@ -75,6 +78,9 @@ class UnitOfWork:
     disputes: DisputeRepository
     offers: OfferRepository
     fund: StrikeFundRepository
+    plans: PlanRepository
+    variants: VariantRepository
+    targets: TargetRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -133,6 +139,9 @@ class UnitOfWork:
         self.disputes = DisputeRepository(conn)
         self.offers = OfferRepository(conn)
         self.fund = StrikeFundRepository(conn)
+        self.plans = PlanRepository(conn)
+        self.variants = VariantRepository(conn)
+        self.targets = TargetRepository(conn)
 
     def _end(self, failed: bool) -> None:
         conn, lock = self._conn, self._lock

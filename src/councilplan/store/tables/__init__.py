@@ -10,6 +10,8 @@ imports them all, so ``metadata`` always holds the whole schema (for Alembic's
 * :mod:`.disputes` -- disputes, their councils and roster events, the strike
   committee's seats, offers and their recipients, strike ballots and mandates, calls
   to action, settlements, the strike fund.
+* :mod:`.plans` -- the plan cycle: catalogue, periods, needs, techniques, working time,
+  snapshots, variants, plan ballots, targets, output reports.
 """
 
 from __future__ import annotations
@@ -21,5 +23,7 @@ from councilplan.store.tables.democracy import *  # noqa: F403
 from councilplan.store.tables.democracy import __all__ as _democracy
 from councilplan.store.tables.disputes import *  # noqa: F403
 from councilplan.store.tables.disputes import __all__ as _disputes
+from councilplan.store.tables.plans import *  # noqa: F403
+from councilplan.store.tables.plans import __all__ as _plans
 
-__all__ = ["metadata", *_democracy, *_accounts, *_disputes]
+__all__ = ["metadata", *_democracy, *_accounts, *_disputes, *_plans]

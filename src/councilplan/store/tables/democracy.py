@@ -19,6 +19,13 @@ transaction; closing a ballot *seals* it (see
 order in the closing transaction. Results are read in key order, never
 insertion order.
 
+Weighted ballots are not secret: a plan ballot of delegates, each weighted by the
+members they represent, is an open, recorded vote (a distinct weight on a paper would
+identify its delegate anyway, and delegates answer to their members for their votes).
+Its weighted electorate and roll call live in :mod:`.plans` (``plan_ballot_weights``,
+``plan_roll_call``) and its ``ballot_electorate`` stays empty, so no secret paper can be
+cast in it; ballots of all members stay secret and unweighted.
+
 The audit log (``audit_log``) is an append-only hash chain; ``audit_head`` is its
 one-row head (size, head hash), locked by every governance write so the chain
 stays linear; ``audit_checkpoints`` are the heads taken at each ballot's opening
