@@ -16,7 +16,10 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from typing import Any
+
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from councilplan import __version__
@@ -52,6 +55,24 @@ def _ticker(settings: Settings, engine: Engine, stop: threading.Event) -> None:
                 log.info("closed ballots %s", done["closed_ballots"])
         except Exception:
             log.exception("the background tick failed (it runs again later)")
+
+
+def _document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, saying what refusals really are: problem+json bodies."""
+    if app.openapi_schema is None:
+        doc = get_openapi(title=app.title, version=app.version, description=app.description,
+                          routes=app.routes)
+        problem = {"schema": {"$ref": "#/components/schemas/ProblemOut"}}
+        for item in doc.get("paths", {}).values():
+            for operation in item.values():
+                for code, response in operation.get("responses", {}).items():
+                    if code[0] in "45":
+                        response["content"] = {"application/problem+json": problem}
+        schemas = doc.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = doc
+    return app.openapi_schema
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -91,6 +112,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.councilplan = state
     for router in ROUTERS:
         app.include_router(router)
+    app.openapi = lambda: _document(app)  # type: ignore[method-assign]
     from councilplan.api import web
 
     web.install(app, state)

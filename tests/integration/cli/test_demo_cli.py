@@ -1,0 +1,47 @@
+"""``councilplan demo --no-serve`` seeds the federation on the demo economy and exits;
+the seeded database serves the pages and the API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from councilplan.api.app import create_app
+from councilplan.api.settings import Settings
+from councilplan.cli.federation import DEMO_PASSWORD
+from councilplan.cli.main import app
+
+
+def test_demo_no_serve_seeds_prints_the_logins_and_exits(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    result = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Address" in out and "http://127.0.0.1:8000/" in out
+    assert DEMO_PASSWORD in out and "jonas" in out
+    assert "Workplace councils" in out and "labour value" in out
+    again = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db)])
+    assert again.exit_code == 0 and "already" in again.output
+
+    web = create_app(Settings(database_url=f"sqlite:///{db}", tick_seconds=0))
+    with TestClient(web) as c:
+        r = c.post("/api/session", json={"username": "jonas", "password": DEMO_PASSWORD})
+        assert r.status_code == 200, r.text
+        councils = {x["council_id"]: x for x in c.get("/api/councils").json()}
+        assert {"national", "north", "riverside", "wp1"} <= set(councils)
+        assert councils["riverside"]["constituency"] == 48
+        ballots = [b for b in c.get("/api/ballots").json() if b["status"] == "open"]
+        assert len(ballots) == 1 and ballots[0]["method"] == "scottish-stv"
+        period = datetime.now(UTC).strftime("%Y-%m")  # the demo reports this month's wages
+        detail = c.get("/api/councils/wp1", params={"period": period}).json()
+        delegate = next(m for m in detail["mandates"] if m["seat_id"] == "wp1/delegate")
+        assert delegate["status"] == "active" and delegate["cap"] is not None
+        assert delegate["pay"] and float(delegate["pay"][-1]["amount"]) <= float(
+            delegate["cap"]["cap"])
+        petitions = c.get("/api/councils/wp2/petitions").json()
+        assert len(petitions) == 1 and petitions[0]["status"] == "open"
+        assert c.get("/api/audit/verify").json()["ok"] is True
+        assert c.get("/councils/wp1").status_code == 200
