@@ -20,11 +20,15 @@ def test_demo_no_serve_seeds_prints_the_logins_and_exits(tmp_path: Path) -> None
     result = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db)])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Address" in out and "http://127.0.0.1:8000/" in out
-    assert DEMO_PASSWORD in out and "jonas" in out
-    assert "Workplace councils" in out and "labour value" in out
+    assert "Address" in out
+    assert "http://127.0.0.1:8000/" in out
+    assert DEMO_PASSWORD in out
+    assert "jonas" in out
+    assert "Workplace councils" in out
+    assert "labour value" in out
     again = CliRunner().invoke(app, ["demo", "--no-serve", "--db", str(db)])
-    assert again.exit_code == 0 and "already" in again.output
+    assert again.exit_code == 0
+    assert "already" in again.output
 
     web = create_app(Settings(database_url=f"sqlite:///{db}", tick_seconds=0))
     with TestClient(web) as c:
@@ -34,14 +38,21 @@ def test_demo_no_serve_seeds_prints_the_logins_and_exits(tmp_path: Path) -> None
         assert {"national", "north", "riverside", "wp1"} <= set(councils)
         assert councils["riverside"]["constituency"] == 48
         ballots = [b for b in c.get("/api/ballots").json() if b["status"] == "open"]
-        assert len(ballots) == 1 and ballots[0]["method"] == "scottish-stv"
+        assert len(ballots) == 1
+        assert ballots[0]["method"] == "scottish-stv"
         period = datetime.now(UTC).strftime("%Y-%m")  # the demo reports this month's wages
         detail = c.get("/api/councils/wp1", params={"period": period}).json()
         delegate = next(m for m in detail["mandates"] if m["seat_id"] == "wp1/delegate")
-        assert delegate["status"] == "active" and delegate["cap"] is not None
-        assert delegate["pay"] and float(delegate["pay"][-1]["amount"]) <= float(
+        assert delegate["status"] == "active"
+        assert delegate["cap"] is not None
+        assert delegate["pay"]
+        assert float(delegate["pay"][-1]["amount"]) <= float(
             delegate["cap"]["cap"])
+        assert c.get("/api/councils/wp2/petitions").status_code == 403  # not jonas's council
+        c.post("/api/session", json={"username": "wanjiru", "password": DEMO_PASSWORD})
         petitions = c.get("/api/councils/wp2/petitions").json()
-        assert len(petitions) == 1 and petitions[0]["status"] == "open"
+        assert len(petitions) == 1
+        assert petitions[0]["status"] == "open"
+        assert petitions[0]["signatures"] == petitions[0]["required"] - 1
         assert c.get("/api/audit/verify").json()["ok"] is True
         assert c.get("/councils/wp1").status_code == 200
