@@ -55,4 +55,4 @@ def test_demo_no_serve_seeds_prints_the_logins_and_exits(tmp_path: Path) -> None
         assert petitions[0]["status"] == "open"
         assert petitions[0]["signatures"] == petitions[0]["required"] - 1
         assert c.get("/api/audit/verify").json()["ok"] is True
-        assert c.get("/councils/wp1").status_code == 200
+        assert c.get("/councils/wp2").status_code == 200
