@@ -121,28 +121,28 @@ def csrf_for(request: Request) -> str:
 async def csrf_protect(request: Request) -> None:
     """Refuse an unsafe request whose CSRF token is missing or wrong (403).
 
-    A signed-out API request is let through to be refused as not signed in (401);
-    a signed-out form (the login form) must carry the pre-session token.
+    A signed-out API request is let through to be refused as not signed in (401); a
+    form must carry the token of this browser's session or pre-session cookie (the login
+    form carries the latter). An attacker's page can read neither cookie nor derive either
+    token without the server's secret.
     """
     if request.method not in UNSAFE:
         return
     settings = state_of(request).settings
-    presented = request.headers.get(CSRF_HEADER)
-    if presented is None:
-        ctype = request.headers.get("content-type", "")
-        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
-            presented = value if isinstance(value, str) else None
+    presented = [request.headers.get(CSRF_HEADER)]
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        presented.append(value if isinstance(value, str) else None)
     sid = request.cookies.get(SESSION_COOKIE)
-    if sid:
-        ok = csrf_matches(settings.secret_key, sid, presented)
-    elif request.url.path.startswith("/api"):
+    anon = request.cookies.get(ANON_COOKIE)
+    if not sid and request.url.path.startswith("/api"):
         return
-    else:
-        anon = request.cookies.get(ANON_COOKIE)
-        ok = bool(anon) and csrf_matches(settings.secret_key, anon or "", presented,
-                                         anonymous=True)
+    # a token bound to either cookie of this browser: the session's, or the pre-session's
+    # (the login form of a browser whose old session cookie has expired carries that one)
+    ok = any(p and ((sid and csrf_matches(settings.secret_key, sid, p))
+                    or (anon and csrf_matches(settings.secret_key, anon, p, anonymous=True)))
+             for p in presented)
     if not ok:
         raise Forbidden("the request's CSRF token is missing or wrong",
                         [Problem(CSRF_FIELD, "reload the page and send the form again; API "
