@@ -40,7 +40,8 @@ def test_a_member_votes_keeps_the_receipt_and_finds_it_after_the_close(
     expect(page.get_by_role("heading", name="Your vote is cast")).to_be_visible()
     token = page.get_by_label("Receipt token").input_value()
     code = page.locator("#receipt-code").inner_text().strip()
-    assert re.fullmatch(r"[0-9a-f]{64}", token) and re.fullmatch(r"[0-9a-f]{64}", code)
+    assert re.fullmatch(r"[0-9a-f]{64}", token)
+    assert re.fullmatch(r"[0-9a-f]{64}", code)
     v.shot("3-receipt")
 
     # others vote too (an even split of first preferences: the count needs transfers),

@@ -39,7 +39,8 @@ def council_context(request: Request, uow: UoW, now: Now, council_id: str,
     past = [m for m in detail.mandates if m.status not in ("active", "pending")]
     return {
         "detail": detail, "council": detail.council,
-        "elections_due": [e for e in detail.elections_due if e.seat_id not in voting_for], "period": period, "names": names,
+        "elections_due": [e for e in detail.elections_due if e.seat_id not in voting_for],
+        "period": period, "names": names,
         "seats": seats, "live_mandates": live, "past_mandates": past,
         "motions": services.list_motions(uow, council_id),
         "runs": me.runs(council_id),
