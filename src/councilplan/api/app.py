@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
@@ -24,11 +25,14 @@ from sqlalchemy import Engine
 from councilplan import __version__
 from councilplan.api import errors, security
 from councilplan.api.auth.passwords import Passwords
+from councilplan.api.auth.sessions import SessionCache
+from councilplan.api.authz import VoterCache
 from councilplan.api.deps import AppState
 from councilplan.api.jobs import Jobs
 from councilplan.api.routers import ROUTERS
 from councilplan.api.settings import Settings
-from councilplan.store import UnitOfWork, ensure_current, make_engine
+from councilplan.store import UnitOfWork, ensure_current, is_sqlite, make_engine
+from councilplan.store.engine import checkpoint_wal
 
 __all__ = ["create_app"]
 
@@ -54,6 +58,17 @@ def _ticker(settings: Settings, engine: Engine, stop: threading.Event) -> None:
                 log.info("closed ballots %s", done["closed_ballots"])
         except Exception:
             log.exception("the background tick failed (it runs again later)")
+
+
+def _checkpointer(engine: Engine, stop: threading.Event) -> None:
+    """The WAL is copied into the database here, twice a second, never by a commit (so
+    no vote waits for it); see :func:`councilplan.store.engine.checkpoint_wal`."""
+    while not stop.wait(0.5):
+        try:
+            checkpoint_wal(engine)
+        except Exception:
+            log.exception("the WAL checkpoint failed (it runs again shortly)")
+    checkpoint_wal(engine)
 
 
 def _document(app: FastAPI) -> dict[str, Any]:
@@ -82,25 +97,35 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     """
     settings = settings or Settings.from_env()
     own_engine = engine is None
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, pool_size=settings.threads,
+                                   auto_checkpoint=False)
     ensure_current(engine)
     state = AppState(settings=settings, engine=engine, passwords=Passwords(settings),
-                     jobs=Jobs())
+                     jobs=Jobs(), sessions=SessionCache(settings.session_cache_seconds),
+                     voters=VoterCache())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # casts waiting together commit together (SQLite group commit): let enough wait
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         stop = threading.Event()
         thread = None
         if settings.tick_seconds > 0:
             thread = threading.Thread(target=_ticker, args=(settings, engine, stop),
                                       name="cp-tick", daemon=True)
             thread.start()
+        checkpointer = None
+        if own_engine and is_sqlite(engine):
+            checkpointer = threading.Thread(target=_checkpointer, args=(engine, stop),
+                                            name="cp-wal", daemon=True)
+            checkpointer.start()
         try:
             yield
         finally:
             stop.set()
-            if thread is not None:
-                thread.join(timeout=5)
+            for running in (thread, checkpointer):
+                if running is not None:
+                    running.join(timeout=5)
             state.jobs.shutdown()
             if own_engine:
                 engine.dispose()

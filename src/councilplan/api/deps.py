@@ -23,10 +23,12 @@ from councilplan.api.auth.sessions import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_COOKIE,
+    SessionCache,
     csrf_matches,
     csrf_token,
+    hash_session_id,
 )
-from councilplan.api.authz import Forbidden, NotSignedIn, Principal, load_principal
+from councilplan.api.authz import Forbidden, NotSignedIn, Principal, VoterCache, load_principal
 from councilplan.api.jobs import Jobs
 from councilplan.api.settings import Settings
 from councilplan.errors import Problem
@@ -54,8 +56,14 @@ class AppState:
     engine: Engine
     passwords: Passwords
     jobs: Jobs
+    sessions: SessionCache
+    voters: VoterCache
     templates: Environment | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+async def state_dep(request: Request) -> AppState:
+    return state_of(request)
 
 
 def state_of(request: Request) -> AppState:
@@ -65,6 +73,15 @@ def state_of(request: Request) -> AppState:
 
 def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(state_of(request).engine)
+
+
+async def uow_dep(request: Request) -> UnitOfWork:
+    # async: a trivial dependency must not cost a hop through the thread pool
+    return get_uow(request)
+
+
+async def now_dep(request: Request) -> datetime:
+    return get_now(request)
 
 
 def get_now(request: Request) -> datetime:
@@ -83,7 +100,9 @@ def get_account(request: Request) -> Account | None:
     sid = request.cookies.get(SESSION_COOKIE)
     account = None
     if sid and len(sid) <= 128:
-        account = session_account(get_uow(request), sid, get_now(request))
+        state = state_of(request)
+        account = session_account(get_uow(request), hash_session_id(sid), get_now(request),
+                                  state.sessions)
     request.state.account = account
     return account
 
@@ -149,8 +168,8 @@ async def csrf_protect(request: Request) -> None:
                                  "clients send the session's token as X-CSRF-Token")])
 
 
-UoW = Annotated[UnitOfWork, Depends(get_uow)]
-Now = Annotated[datetime, Depends(get_now)]
+UoW = Annotated[UnitOfWork, Depends(uow_dep)]
+Now = Annotated[datetime, Depends(now_dep)]
 CurrentAccount = Annotated[Account, Depends(require_account)]
 Me = Annotated[Principal, Depends(get_principal)]
-State = Annotated[AppState, Depends(state_of)]
+State = Annotated[AppState, Depends(state_dep)]
