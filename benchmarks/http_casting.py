@@ -115,10 +115,11 @@ def server(url: str, port: int) -> Any:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     break
-            except OSError:
+            except OSError as exc:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the server did not start: "
-                                       + (proc.stderr.read().decode() if proc.stderr else ""))
+                                       + (proc.stderr.read().decode() if proc.stderr else "")
+                                       ) from exc
                 time.sleep(0.2)
         yield proc
     finally:

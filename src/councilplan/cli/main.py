@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from councilplan.cli import audit, council, count, db, demo, economy, plan, serve
+from councilplan.cli import account, audit, council, count, db, demo, economy, plan, serve
 
 app = typer.Typer(
     name="councilplan",
@@ -22,6 +22,7 @@ app.add_typer(economy.app, name="economy")
 app.add_typer(council.app, name="council")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(account.app, name="account")
 app.command("count")(count.count)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)

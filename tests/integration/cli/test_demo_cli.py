@@ -56,3 +56,23 @@ def test_demo_no_serve_seeds_prints_the_logins_and_exits(tmp_path: Path) -> None
         assert petitions[0]["signatures"] == petitions[0]["required"] - 1
         assert c.get("/api/audit/verify").json()["ok"] is True
         assert c.get("/councils/wp2").status_code == 200
+
+
+def test_account_create_asks_for_the_password_and_the_login_works(tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade", "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["council", "create", "mill", "Mill", "--kind", "workplace",
+                               "--db", db]).exit_code == 0
+    assert runner.invoke(app, ["council", "admit", "mill", "w01", "--db", db]).exit_code == 0
+    short = runner.invoke(app, ["account", "create", "w01", "--db", db], input="short\nshort\n")
+    assert short.exit_code == 2
+    assert "too short" in short.output
+    made = runner.invoke(app, ["account", "create", "w01", "--username", "ada", "--db", db],
+                         input="a long password\na long password\n")
+    assert made.exit_code == 0, made.output
+    web = create_app(Settings(database_url=f"sqlite:///{db}", tick_seconds=0))
+    with TestClient(web) as c:
+        r = c.post("/api/session", json={"username": "ada", "password": "a long password"})
+        assert r.status_code == 200
+        assert r.json()["member_id"] == "w01"

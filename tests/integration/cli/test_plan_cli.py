@@ -127,9 +127,10 @@ def test_import_pymrio_test_system(tmp_path: Path) -> None:
     assert load_economy(out).n > 0
 
 
-def test_demo_on_real_tables(io_tables: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_on_real_tables(io_tables: Path, monkeypatch: pytest.MonkeyPatch,
+                             tmp_path: Path) -> None:
     monkeypatch.setenv("COUNCILPLAN_SHARED_DATA", str(io_tables.parent))
-    res = runner.invoke(app, ["demo"])
+    res = runner.invoke(app, ["demo", "--no-serve", "--db", str(tmp_path / "demo.db")])
     assert res.exit_code == 0, res.output
     assert "WIOD 2016 release, USA 2014" in res.stdout
     assert "Biggest labour contents" in res.stdout
@@ -139,7 +140,7 @@ def test_demo_on_real_tables(io_tables: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_demo_without_shared_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COUNCILPLAN_SHARED_DATA", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    res = runner.invoke(app, ["demo"])
+    res = runner.invoke(app, ["demo", "--no-serve"])
     assert res.exit_code == 0, res.output
     assert "Germany 1995" in res.stdout
     assert "shipped with councilplan" in res.stdout
