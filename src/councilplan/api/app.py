@@ -15,18 +15,24 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from sqlalchemy import Engine
 
 from councilplan import __version__
 from councilplan.api import errors, security
 from councilplan.api.auth.passwords import Passwords
+from councilplan.api.auth.sessions import SessionCache
+from councilplan.api.authz import VoterCache
 from councilplan.api.deps import AppState
 from councilplan.api.jobs import Jobs
 from councilplan.api.routers import ROUTERS
 from councilplan.api.settings import Settings
-from councilplan.store import UnitOfWork, ensure_current, make_engine
+from councilplan.store import UnitOfWork, ensure_current, is_sqlite, make_engine
+from councilplan.store.engine import checkpoint_wal
 
 __all__ = ["create_app"]
 
@@ -54,6 +60,35 @@ def _ticker(settings: Settings, engine: Engine, stop: threading.Event) -> None:
             log.exception("the background tick failed (it runs again later)")
 
 
+def _checkpointer(engine: Engine, stop: threading.Event) -> None:
+    """The WAL is copied into the database here, twice a second, never by a commit (so
+    no vote waits for it); see :func:`councilplan.store.engine.checkpoint_wal`."""
+    while not stop.wait(0.5):
+        try:
+            checkpoint_wal(engine)
+        except Exception:
+            log.exception("the WAL checkpoint failed (it runs again shortly)")
+    checkpoint_wal(engine)
+
+
+def _document(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, saying what refusals really are: problem+json bodies."""
+    if app.openapi_schema is None:
+        doc = get_openapi(title=app.title, version=app.version, description=app.description,
+                          routes=app.routes)
+        problem = {"schema": {"$ref": "#/components/schemas/ProblemOut"}}
+        for item in doc.get("paths", {}).values():
+            for operation in item.values():
+                for code, response in operation.get("responses", {}).items():
+                    if code[0] in "45":
+                        response["content"] = {"application/problem+json": problem}
+        schemas = doc.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = doc
+    return app.openapi_schema
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """The application for ``settings`` (default: :meth:`Settings.from_env`).
 
@@ -62,25 +97,35 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     """
     settings = settings or Settings.from_env()
     own_engine = engine is None
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, pool_size=settings.threads,
+                                   auto_checkpoint=False)
     ensure_current(engine)
     state = AppState(settings=settings, engine=engine, passwords=Passwords(settings),
-                     jobs=Jobs())
+                     jobs=Jobs(), sessions=SessionCache(settings.session_cache_seconds),
+                     voters=VoterCache())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # casts waiting together commit together (SQLite group commit): let enough wait
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         stop = threading.Event()
         thread = None
         if settings.tick_seconds > 0:
             thread = threading.Thread(target=_ticker, args=(settings, engine, stop),
                                       name="cp-tick", daemon=True)
             thread.start()
+        checkpointer = None
+        if own_engine and is_sqlite(engine):
+            checkpointer = threading.Thread(target=_checkpointer, args=(engine, stop),
+                                            name="cp-wal", daemon=True)
+            checkpointer.start()
         try:
             yield
         finally:
             stop.set()
-            if thread is not None:
-                thread.join(timeout=5)
+            for running in (thread, checkpointer):
+                if running is not None:
+                    running.join(timeout=5)
             state.jobs.shutdown()
             if own_engine:
                 engine.dispose()
@@ -91,6 +136,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.councilplan = state
     for router in ROUTERS:
         app.include_router(router)
+    app.openapi = lambda: _document(app)  # type: ignore[method-assign]
     from councilplan.api import web
 
     web.install(app, state)

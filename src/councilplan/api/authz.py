@@ -26,10 +26,13 @@ verifies it. Everything else is refused (:class:`Forbidden`, 403).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from councilplan.api.auth.sessions import SessionCache
 from councilplan.councils.mandate import Mandate
 from councilplan.councils.seat import SeatKind
 from councilplan.errors import Problem, RuleViolation
@@ -39,6 +42,7 @@ __all__ = [
     "Forbidden",
     "NotSignedIn",
     "Principal",
+    "VoterCache",
     "council_has_officer",
     "council_of_ballot",
     "council_of_mandate",
@@ -47,6 +51,7 @@ __all__ = [
     "councils_of_seats",
     "load_principal",
     "may_cast",
+    "voter_of_session",
 ]
 
 
@@ -169,10 +174,55 @@ def council_of_petition(uow: UnitOfWork, petition_id: str) -> str:
 def may_cast(uow: UnitOfWork, ballot_id: str, member_id: str) -> None:
     """A member casts only in a ballot whose frozen electorate holds them."""
     with uow.reading():
-        uow.ballots.shape(ballot_id)  # NotFound first
-        if not uow.ballots.in_electorate(ballot_id, member_id):
-            raise refuse(f"vote in ballot {ballot_id}", "only the members of the ballot's "
-                         "electorate (frozen when it opened) may vote in it")
+        _check_voter(uow, ballot_id, member_id)
+
+
+def _check_voter(uow: UnitOfWork, ballot_id: str, member_id: str) -> None:
+    uow.ballots.shape(ballot_id)  # NotFound first
+    if not uow.ballots.in_electorate(ballot_id, member_id):
+        raise refuse(f"vote in ballot {ballot_id}", "only the members of the ballot's "
+                     "electorate (frozen when it opened) may vote in it")
+
+
+class VoterCache:
+    """Who is in which ballot's electorate, as found: an electorate is frozen when its
+    ballot opens, so a member found in it stays in it (only those found are kept)."""
+
+    def __init__(self, size: int = 1_000_000) -> None:
+        self.size = size
+        self._found: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        with self._lock:
+            return key in self._found
+
+    def add(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._found[key] = None
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
+
+def voter_of_session(uow: UnitOfWork, session_hash: str, ballot_id: str, now: datetime,
+                     sessions: SessionCache, voters: VoterCache) -> Account:
+    """The signed-in account of a session, checked as a voter in ``ballot_id``. Casting is
+    the hot path: a busy voter's session and electorate membership come from the caches,
+    else both are read in one transaction."""
+    account = sessions.get(session_hash, now)
+    if account is not None and (ballot_id, account.member_id) in voters:
+        return account
+    with uow.reading():
+        if account is None:
+            found = uow.accounts.live_session(session_hash, now)
+            if found is None:
+                raise NotSignedIn("sign in first",
+                                  [Problem("session", "no valid session: log in")])
+            account = found[0]
+            sessions.put(session_hash, *found)
+        _check_voter(uow, ballot_id, account.member_id)
+    voters.add((ballot_id, account.member_id))
+    return account
 
 
 def councils_of_member(uow: UnitOfWork, member_id: str) -> frozenset[str]:

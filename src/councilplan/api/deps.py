@@ -23,10 +23,12 @@ from councilplan.api.auth.sessions import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_COOKIE,
+    SessionCache,
     csrf_matches,
     csrf_token,
+    hash_session_id,
 )
-from councilplan.api.authz import Forbidden, NotSignedIn, Principal, load_principal
+from councilplan.api.authz import Forbidden, NotSignedIn, Principal, VoterCache, load_principal
 from councilplan.api.jobs import Jobs
 from councilplan.api.settings import Settings
 from councilplan.errors import Problem
@@ -54,8 +56,14 @@ class AppState:
     engine: Engine
     passwords: Passwords
     jobs: Jobs
+    sessions: SessionCache
+    voters: VoterCache
     templates: Environment | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+async def state_dep(request: Request) -> AppState:
+    return state_of(request)
 
 
 def state_of(request: Request) -> AppState:
@@ -65,6 +73,15 @@ def state_of(request: Request) -> AppState:
 
 def get_uow(request: Request) -> UnitOfWork:
     return UnitOfWork(state_of(request).engine)
+
+
+async def uow_dep(request: Request) -> UnitOfWork:
+    # async: a trivial dependency must not cost a hop through the thread pool
+    return get_uow(request)
+
+
+async def now_dep(request: Request) -> datetime:
+    return get_now(request)
 
 
 def get_now(request: Request) -> datetime:
@@ -83,7 +100,9 @@ def get_account(request: Request) -> Account | None:
     sid = request.cookies.get(SESSION_COOKIE)
     account = None
     if sid and len(sid) <= 128:
-        account = session_account(get_uow(request), sid, get_now(request))
+        state = state_of(request)
+        account = session_account(get_uow(request), hash_session_id(sid), get_now(request),
+                                  state.sessions)
     request.state.account = account
     return account
 
@@ -121,36 +140,36 @@ def csrf_for(request: Request) -> str:
 async def csrf_protect(request: Request) -> None:
     """Refuse an unsafe request whose CSRF token is missing or wrong (403).
 
-    A signed-out API request is let through to be refused as not signed in (401);
-    a signed-out form (the login form) must carry the pre-session token.
+    A signed-out API request is let through to be refused as not signed in (401); a
+    form must carry the token of this browser's session or pre-session cookie (the login
+    form carries the latter). An attacker's page can read neither cookie nor derive either
+    token without the server's secret.
     """
     if request.method not in UNSAFE:
         return
     settings = state_of(request).settings
-    presented = request.headers.get(CSRF_HEADER)
-    if presented is None:
-        ctype = request.headers.get("content-type", "")
-        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
-            presented = value if isinstance(value, str) else None
+    presented = [request.headers.get(CSRF_HEADER)]
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        presented.append(value if isinstance(value, str) else None)
     sid = request.cookies.get(SESSION_COOKIE)
-    if sid:
-        ok = csrf_matches(settings.secret_key, sid, presented)
-    elif request.url.path.startswith("/api"):
+    anon = request.cookies.get(ANON_COOKIE)
+    if not sid and request.url.path.startswith("/api"):
         return
-    else:
-        anon = request.cookies.get(ANON_COOKIE)
-        ok = bool(anon) and csrf_matches(settings.secret_key, anon or "", presented,
-                                         anonymous=True)
+    # a token bound to either cookie of this browser: the session's, or the pre-session's
+    # (the login form of a browser whose old session cookie has expired carries that one)
+    ok = any(p and ((sid and csrf_matches(settings.secret_key, sid, p))
+                    or (anon and csrf_matches(settings.secret_key, anon, p, anonymous=True)))
+             for p in presented)
     if not ok:
         raise Forbidden("the request's CSRF token is missing or wrong",
                         [Problem(CSRF_FIELD, "reload the page and send the form again; API "
                                  "clients send the session's token as X-CSRF-Token")])
 
 
-UoW = Annotated[UnitOfWork, Depends(get_uow)]
-Now = Annotated[datetime, Depends(get_now)]
+UoW = Annotated[UnitOfWork, Depends(uow_dep)]
+Now = Annotated[datetime, Depends(now_dep)]
 CurrentAccount = Annotated[Account, Depends(require_account)]
 Me = Annotated[Principal, Depends(get_principal)]
-State = Annotated[AppState, Depends(state_of)]
+State = Annotated[AppState, Depends(state_dep)]

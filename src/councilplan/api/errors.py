@@ -100,7 +100,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        titles = {404: "not found", 405: "method not allowed"}
+        titles = {400: "the request body is not valid JSON", 404: "not found",
+                  405: "method not allowed"}
         title = titles.get(exc.status_code, str(exc.detail))
         return _problem_response(request, exc.status_code, title,
                                  [Problem(request.url.path, str(exc.detail))],

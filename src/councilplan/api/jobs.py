@@ -50,7 +50,8 @@ class Job:
 
 class Jobs:
     def __init__(self, workers: int = 2, keep: int = 200) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cp-job")
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None  # started with the first job
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._keep = keep
         self._lock = threading.Lock()
@@ -80,7 +81,10 @@ class Jobs:
             self._jobs[job.job_id] = job
             while len(self._jobs) > self._keep:
                 self._jobs.popitem(last=False)
-        self._pool.submit(run)
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._workers,
+                                                thread_name_prefix="cp-job")
+            self._pool.submit(run)
         return job
 
     def get(self, job_id: str, owner: str) -> Job:
@@ -91,4 +95,8 @@ class Jobs:
         return job
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers (jobs not yet started are dropped); a later job starts new ones."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

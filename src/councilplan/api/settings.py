@@ -42,8 +42,13 @@ class Settings:
     rate_per_second: float = 20.0
     rate_burst: int = 60
     max_in_flight: int = 256
+    # threads running the (blocking) endpoints and the database connections they hold
+    threads: int = 64
     login_failures_per_hour: int = 100
     session_lifetime: timedelta = timedelta(hours=12)
+    # a live session's account is remembered this long in the process (0: read it every
+    # time); ending a session forgets it at once here, in other processes within this
+    session_cache_seconds: float = 5.0
     # Argon2id cost (argon2-cffi's RFC 9106 "low memory" profile by default)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
@@ -56,7 +61,7 @@ class Settings:
         if len(self.secret_key) < 32:
             raise ValueError("the secret key must be at least 32 characters")
         for name in ("max_body_bytes", "max_upload_bytes", "rate_burst", "max_in_flight",
-                     "login_failures_per_hour"):
+                     "login_failures_per_hour", "threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.rate_per_second <= 0:
@@ -78,6 +83,7 @@ class Settings:
         for name, kind in (("max_body_bytes", int), ("max_upload_bytes", int),
                            ("rate_per_second", float), ("rate_burst", int),
                            ("max_in_flight", int), ("login_failures_per_hour", int),
+                           ("threads", int), ("session_cache_seconds", float),
                            ("tick_seconds", float)):
             raw = env.get("COUNCILPLAN_" + name.upper())
             if raw:

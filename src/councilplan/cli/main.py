@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from councilplan.cli import (
+    account,
     audit,
     council,
     count,
@@ -35,6 +36,7 @@ app.add_typer(dispute.app, name="dispute")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(account.app, name="account")
 app.command("count")(count.count)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)

@@ -78,12 +78,17 @@ class AccountRepository:
 
     def session_account(self, session_hash: str, now: datetime) -> Account | None:
         """The enabled account of a live session, or ``None`` (unknown, expired, disabled)."""
+        found = self.live_session(session_hash, now)
+        return None if found is None else found[0]
+
+    def live_session(self, session_hash: str, now: datetime) -> tuple[Account, datetime] | None:
+        """The enabled account of a live session and when the session expires."""
         row = self._conn.execute(
-            select(*_COLUMNS).select_from(sessions.join(accounts))
+            select(*_COLUMNS, sessions.c.expires_at).select_from(sessions.join(accounts))
             .where(sessions.c.session_hash == session_hash, sessions.c.expires_at > now,
                    accounts.c.disabled_at.is_(None))
         ).first()
-        return None if row is None else Account(*row)
+        return None if row is None else (Account(*row[:-1]), row[-1])
 
     def delete_session(self, session_hash: str) -> None:
         self._conn.execute(delete(sessions).where(sessions.c.session_hash == session_hash))

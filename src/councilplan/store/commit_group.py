@@ -112,7 +112,7 @@ class CommitGroup:
                     self._batch = self._open()
                 except BaseException:
                     self._busy = False
-                    self._cv.notify_all()
+                    self._cv.notify()  # one turn at a time: wake one, not the herd
                     raise
             batch = self._batch
             batch.members += 1
@@ -133,7 +133,7 @@ class CommitGroup:
                 self._batch = None  # still busy: arrivals queue until the commit is done
             else:
                 self._busy = False
-                self._cv.notify_all()
+                self._cv.notify()  # one turn at a time: wake one, not the herd
         if last:
             try:
                 if batch.error is None:
@@ -143,7 +143,7 @@ class CommitGroup:
             finally:
                 with self._cv:
                     self._busy = False
-                    self._cv.notify_all()
+                    self._cv.notify()  # one turn at a time: wake one, not the herd
         if failure is not None:
             raise failure
         batch.done.wait()

@@ -42,6 +42,7 @@ __all__ = [
     "DEFAULT_URL",
     "ENV_VAR",
     "READ_ONLY",
+    "checkpoint_wal",
     "database_url",
     "is_postgresql",
     "is_sqlite",
@@ -117,18 +118,37 @@ def writer_lock(engine: Engine) -> threading.Lock | None:
     return lock
 
 
-def make_engine(url: str | URL | None = None, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """An engine for ``url`` (default: :func:`database_url`), configured as described above."""
+def make_engine(url: str | URL | None = None, *, echo: bool = False, pool_size: int = 10,
+                auto_checkpoint: bool = True) -> Engine:
+    """An engine for ``url`` (default: :func:`database_url`), configured as described above.
+
+    ``auto_checkpoint=False`` (SQLite): commits never run a WAL checkpoint themselves --
+    the caller runs :func:`checkpoint_wal` in the background instead, so no commit waits
+    for the WAL to be copied into the database (a long-running server does this).
+    """
     parsed = database_url() if url is None else normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, echo=echo)
+        return _sqlite_engine(parsed, echo=echo, pool_size=pool_size,
+                              auto_checkpoint=auto_checkpoint)
     # no pre-ping: it would cost a round trip per transaction; stale connections are
     # recycled after an hour instead
     return create_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=2 * pool_size,
                          pool_recycle=3600, hide_parameters=True)
 
 
-def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
+def checkpoint_wal(engine: Engine) -> None:
+    """Copy what the SQLite WAL holds into the database without blocking writers
+    (``PRAGMA wal_checkpoint(PASSIVE)``); nothing for PostgreSQL or in-memory SQLite."""
+    if not is_sqlite(engine) or engine.url.database in (None, "", ":memory:"):
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+def _sqlite_engine(url: URL, *, echo: bool, pool_size: int, auto_checkpoint: bool) -> Engine:
     memory = url.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {
         "connect_args": {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
@@ -136,6 +156,9 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
     }
     if memory:
         kwargs["poolclass"] = StaticPool
+    else:
+        # connections are kept (opening one runs the PRAGMAs above), up to pool_size idle
+        kwargs.update(pool_size=pool_size, max_overflow=2 * pool_size)
     engine = create_engine(url, echo=echo, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -153,6 +176,8 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
             # of the order its papers were cast in
             cur.execute("PRAGMA secure_delete=ON")
             cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
+            if not auto_checkpoint:
+                cur.execute("PRAGMA wal_autocheckpoint=0")
         finally:
             cur.close()
 

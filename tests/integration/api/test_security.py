@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -169,7 +170,11 @@ def test_load_shedding_is_503_with_retry_after() -> None:
     async def receive() -> dict[str, object]:
         return {"type": "http.request"}
 
-    asyncio.run(shed({"type": "http", "path": "/api/x", "headers": []}, receive, send))
+    # in a thread of its own: the browser tests' driver may hold this thread's event loop
+    worker = threading.Thread(target=lambda: asyncio.run(
+        shed({"type": "http", "path": "/api/x", "headers": []}, receive, send)))
+    worker.start()
+    worker.join()
     assert sent[0]["status"] == 503
     assert (b"retry-after", b"1") in sent[0]["headers"]  # type: ignore[operator]
 

@@ -127,12 +127,10 @@ def test_import_pymrio_test_system(tmp_path: Path) -> None:
     assert load_economy(out).n > 0
 
 
-def test_demo_on_real_tables(
-    io_tables: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_demo_on_real_tables(io_tables: Path, monkeypatch: pytest.MonkeyPatch,
+                             tmp_path: Path) -> None:
     monkeypatch.setenv("COUNCILPLAN_SHARED_DATA", str(io_tables.parent))
-    monkeypatch.chdir(tmp_path)
-    res = runner.invoke(app, ["demo", "--no-serve"])
+    res = runner.invoke(app, ["demo", "--no-serve", "--db", str(tmp_path / "demo.db")])
     assert res.exit_code == 0, res.output
     assert "WIOD 2016 release, USA 2014" in res.stdout
     assert "Biggest labour contents" in res.stdout

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from councilplan.api.auth.passwords import MIN_PASSWORD, Passwords
-from councilplan.api.auth.sessions import hash_session_id, new_session_id
+from councilplan.api.auth.sessions import SessionCache, hash_session_id, new_session_id
 from councilplan.api.settings import Settings
 from councilplan.errors import InvalidInput, PreconditionFailed, Problem, RuleViolation
 from councilplan.services.ids import new_id
@@ -100,7 +100,8 @@ def create_account(uow: UnitOfWork, passwords: Passwords | None, member_id: str,
 
 
 def log_in(uow: UnitOfWork, passwords: Passwords, settings: Settings, username: str,
-           password: str, now: datetime, *, replacing: str | None = None) -> NewSession:
+           password: str, now: datetime, *, replacing: str | None = None,
+           cache: SessionCache | None = None) -> NewSession:
     """Check the password and start a new session (ending ``replacing``, the session id
     the client had, if any)."""
     name = normalise_username(username)[:64]
@@ -129,22 +130,38 @@ def log_in(uow: UnitOfWork, passwords: Passwords, settings: Settings, username: 
         uow.accounts.add_session(hash_session_id(session_id), account.account_id, now, expires)
         if rehash is not None:
             uow.accounts.set_password_hash(account.account_id, rehash)
+    if replacing and cache is not None:
+        cache.forget(hash_session_id(replacing))
     return NewSession(session_id, account, expires)
 
 
-def log_out(uow: UnitOfWork, session_id: str) -> None:
+def log_out(uow: UnitOfWork, session_id: str, cache: SessionCache | None = None) -> None:
     """End the session: its row is deleted, so the cookie is worthless from now on."""
+    session_hash = hash_session_id(session_id)
     with uow.bookkeeping():
-        uow.accounts.delete_session(hash_session_id(session_id))
+        uow.accounts.delete_session(session_hash)
+    if cache is not None:
+        cache.forget(session_hash)
 
 
-def session_account(uow: UnitOfWork, session_id: str, now: datetime) -> Account | None:
+def session_account(uow: UnitOfWork, session_hash: str, now: datetime,
+                    cache: SessionCache | None = None) -> Account | None:
+    """The account of a live session (by the session id's hash), through ``cache``."""
+    if cache is not None:
+        hit = cache.get(session_hash, now)
+        if hit is not None:
+            return hit
     with uow.reading():
-        return uow.accounts.session_account(hash_session_id(session_id), now)
+        found = uow.accounts.live_session(session_hash, now)
+    if found is None:
+        return None
+    if cache is not None:
+        cache.put(session_hash, *found)
+    return found[0]
 
 
 def change_password(uow: UnitOfWork, passwords: Passwords, account: Account, current: str,
-                    new: str) -> None:
+                    new: str, cache: SessionCache | None = None) -> None:
     """Change the password (the current one is checked); every session of the account ends."""
     if not passwords.check(account.password_hash, current):
         raise LoginFailed("the current password is wrong",
@@ -154,3 +171,5 @@ def change_password(uow: UnitOfWork, passwords: Passwords, account: Account, cur
     with uow.bookkeeping():
         uow.accounts.set_password_hash(account.account_id, new_hash)
         uow.accounts.delete_sessions_of(account.account_id)
+    if cache is not None:
+        cache.forget_account(account.account_id)

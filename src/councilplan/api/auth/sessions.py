@@ -16,12 +16,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime
+
+from councilplan.store import Account
 
 __all__ = [
     "ANON_COOKIE",
     "CSRF_FIELD",
     "CSRF_HEADER",
     "SESSION_COOKIE",
+    "SessionCache",
     "csrf_matches",
     "csrf_token",
     "hash_session_id",
@@ -54,3 +61,50 @@ def csrf_matches(secret: str, session_id: str, presented: str | None, *,
         return False
     return hmac.compare_digest(csrf_token(secret, session_id, anonymous=anonymous),
                                presented.strip())
+
+
+class SessionCache:
+    """The accounts of live sessions, remembered for ``ttl`` seconds, so a busy client
+    does not cost a database read per request.
+
+    Logging out and changing a password forget the entries they end at once, so in
+    this process a session that has ended is refused from the next request on; another
+    process serving the same database stops honouring it within ``ttl`` seconds.
+    ``ttl`` 0 turns the cache off. A session past its expiry is never served from it.
+    """
+
+    def __init__(self, ttl: float, size: int = 100_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._entries: OrderedDict[str, tuple[Account, datetime, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session_hash: str, now: datetime) -> Account | None:
+        if self.ttl <= 0:
+            return None
+        with self._lock:
+            found = self._entries.get(session_hash)
+            if found is None:
+                return None
+            account, expires_at, stored = found
+            if time.monotonic() - stored > self.ttl or now >= expires_at:
+                del self._entries[session_hash]
+                return None
+            return account
+
+    def put(self, session_hash: str, account: Account, expires_at: datetime) -> None:
+        if self.ttl <= 0:
+            return
+        with self._lock:
+            self._entries[session_hash] = (account, expires_at, time.monotonic())
+            self._entries.move_to_end(session_hash)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def forget(self, session_hash: str) -> None:
+        with self._lock:
+            self._entries.pop(session_hash, None)
+
+    def forget_account(self, account_id: str) -> None:
+        with self._lock:
+            for key in [k for k, v in self._entries.items() if v[0].account_id == account_id]:
+                del self._entries[key]

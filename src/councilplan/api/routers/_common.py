@@ -15,12 +15,16 @@ from councilplan.services.views import jsonable
 __all__ = ["answer", "answer_all", "api_router"]
 
 REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ProblemOut, "description": "the body is not JSON"},
     401: {"model": ProblemOut, "description": "not signed in"},
     403: {"model": ProblemOut, "description": "not allowed (or the CSRF token is missing)"},
     404: {"model": ProblemOut, "description": "no such object"},
     409: {"model": ProblemOut, "description": "a rule refuses the action now"},
     422: {"model": ProblemOut, "description": "bad input; every problem listed"},
+    413: {"model": ProblemOut, "description": "the request body is too large"},
+    415: {"model": ProblemOut, "description": "unsafe requests take application/json"},
     429: {"model": ProblemOut, "description": "too many requests (see Retry-After)"},
+    503: {"model": ProblemOut, "description": "the server is busy (see Retry-After)"},
 }
 
 

@@ -3,10 +3,13 @@ the stage tables, and the published anonymised papers."""
 
 from __future__ import annotations
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from councilplan.api import actions
-from councilplan.api.deps import CurrentAccount, Me, Now, UoW
+from councilplan.api.auth.sessions import SESSION_COOKIE, hash_session_id
+from councilplan.api.authz import voter_of_session
+from councilplan.api.deps import Me, Now, State, UoW
 from councilplan.api.routers._common import answer, answer_all, api_router
 from councilplan.api.schemas import (
     ElectionIn,
@@ -60,13 +63,16 @@ def ballot(ballot_id: IdPath, me: Me, uow: UoW) -> JSONResponse:
 
 @router.post("/ballots/{ballot_id}/votes", status_code=201, response_model=VoteReceipt,
              summary="Cast my vote")
-def cast(ballot_id: IdPath, body: VoteIn, account: CurrentAccount, uow: UoW, now: Now
+def cast(ballot_id: IdPath, body: VoteIn, request: Request, uow: UoW, now: Now, state: State
          ) -> JSONResponse:
     """Cast the signed-in member's paper; returns the receipt (keep the token secret: it
     is the only way to check the vote or replace it). A second vote must present the
     last receipt's token as ``previous``: it replaces that paper, never adds one."""
+    session = request.cookies.get(SESSION_COOKIE, "")[:128]
+    account = voter_of_session(uow, hash_session_id(session), ballot_id, now, state.sessions,
+                               state.voters)
     receipt = actions.cast(account.member_id, uow, ballot_id, body.choice, now,
-                           previous=body.previous)
+                           previous=body.previous, checked=True)
     return JSONResponse({"ballot_id": ballot_id, "receipt_token": receipt.token_hex,
                          "code": receipt.code}, status_code=201)
 

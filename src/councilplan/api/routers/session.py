@@ -36,7 +36,7 @@ def login(body: LoginIn, request: Request, uow: UoW, now: Now, state: State) -> 
     new session; the cookie is HttpOnly and SameSite=Lax, and the body carries the CSRF
     token to send with every unsafe request."""
     new = log_in(uow, state.passwords, state.settings, body.username, body.password, now,
-                 replacing=request.cookies.get(SESSION_COOKIE))
+                 replacing=request.cookies.get(SESSION_COOKIE), cache=state.sessions)
     me = load_principal(uow, new.account, now)
     data = {"account_id": me.account_id, "username": me.username, "member_id": me.member_id,
             "name": me.name, "csrf_token": csrf_token(state.settings.secret_key, new.session_id),
@@ -62,7 +62,7 @@ def whoami(request: Request, me: Me, state: State) -> JSONResponse:
                dependencies=[Depends(csrf_protect), Depends(require_account)])
 def logout(request: Request, uow: UoW, state: State) -> Response:
     """End the session: the server forgets it, so the cookie is worthless from now on."""
-    log_out(uow, request.cookies.get(SESSION_COOKIE, ""))
+    log_out(uow, request.cookies.get(SESSION_COOKIE, ""), state.sessions)
     response = Response(status_code=204)
     clear_session_cookie(response, state.settings)
     return response
@@ -73,7 +73,8 @@ def logout(request: Request, uow: UoW, state: State) -> Response:
 def password(body: PasswordIn, uow: UoW, state: State, request: Request) -> Response:
     """Change the password; every session of the account ends (log in again)."""
     account = require_account(request)
-    change_password(uow, state.passwords, account, body.current_password, body.new_password)
+    change_password(uow, state.passwords, account, body.current_password, body.new_password,
+                    state.sessions)
     response = Response(status_code=204)
     clear_session_cookie(response, state.settings)
     return response

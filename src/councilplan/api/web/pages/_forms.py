@@ -30,6 +30,6 @@ def refused(request: Request, exc: CouncilplanError, template: str,
             context: Callable[[], dict[str, Any]], form: str) -> Response:
     """Render ``template`` again with the refusal shown beside ``form`` (status 4xx)."""
     ctx = context()
-    ctx["form_error"] = {"form": form, "title": exc.message,
+    ctx["refusal"] = {"form": form, "title": exc.message,
                          "problems": list(exc.problems) or [Problem("", exc.message)]}
     return page(request, template, ctx, status=status_for(exc))

@@ -41,7 +41,7 @@ def login(request: Request, uow: UoW, now: Now, state: State,
           next: Annotated[str, Form(max_length=500)] = "/") -> Response:
     try:
         new = log_in(uow, state.passwords, state.settings, username, password, now,
-                     replacing=request.cookies.get(SESSION_COOKIE))
+                     replacing=request.cookies.get(SESSION_COOKIE), cache=state.sessions)
     except CouncilplanError as exc:
         headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled)
                    else None)
@@ -57,7 +57,7 @@ def login(request: Request, uow: UoW, now: Now, state: State,
 def logout(request: Request, uow: UoW, state: State) -> Response:
     sid = request.cookies.get(SESSION_COOKIE)
     if sid:
-        log_out(uow, sid)
+        log_out(uow, sid, state.sessions)
     response = redirect("/login")
     clear_session_cookie(response, state.settings)
     return response

@@ -35,9 +35,12 @@ def council_context(request: Request, uow: UoW, now: Now, council_id: str,
     names = {m.member_id: m.name for m in detail.members}
     seats = {s.seat_id: s for s in detail.seats}
     live = [m for m in detail.mandates if m.status in ("active", "pending")]
+    voting_for = {b.subject_id for b in detail.ballots if b.status == "open"}
     past = [m for m in detail.mandates if m.status not in ("active", "pending")]
     return {
-        "detail": detail, "council": detail.council, "period": period, "names": names,
+        "detail": detail, "council": detail.council,
+        "elections_due": [e for e in detail.elections_due if e.seat_id not in voting_for],
+        "period": period, "names": names,
         "seats": seats, "live_mandates": live, "past_mandates": past,
         "motions": services.list_motions(uow, council_id),
         "runs": me.runs(council_id),

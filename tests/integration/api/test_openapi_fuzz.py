@@ -1,0 +1,59 @@
+"""schemathesis over the OpenAPI document: a bounded number of generated requests per
+operation, signed in as an officer (who may do most things), each operation on a fresh
+copy of the test world. No request may get a server error, and every answer must match
+the document (status codes, content types, response schemas)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from starlette.testclient import TestClient
+
+from councilplan.api.app import create_app
+from councilplan.store import make_engine, upgrade
+from tests.integration.api import world
+from tests.integration.api.world import PASSWORD
+
+EXAMPLES = 12  # per operation
+
+
+def _document_app() -> FastAPI:
+    """An app on an empty in-memory database, only to read the OpenAPI document from."""
+    engine = make_engine("sqlite://")
+    upgrade(engine)
+    return create_app(world.settings("sqlite://"), engine=engine)
+
+
+# the schema is read once; each test sends its cases to its own app (``case.call(app=)``)
+schema = schemathesis.openapi.from_asgi("/api/openapi.json", _document_app())
+
+
+@pytest.fixture
+def signed_in(app: FastAPI) -> tuple[dict[str, str], dict[str, str]]:
+    """The officer's session (one per operation; the examples of an operation share it)."""
+    with TestClient(app) as c:
+        r = c.post("/api/session", json={"username": "sec_m", "password": PASSWORD})
+        assert r.status_code == 200
+        return dict(c.cookies), {"X-CSRF-Token": r.json()["csrf_token"]}
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_no_server_error_and_answers_match_the_document(
+        case: Any, app: FastAPI, signed_in: tuple[dict[str, str], dict[str, str]]) -> None:
+    cookies, headers = signed_in
+    response = case.call(app=app, cookies=cookies, headers=headers)
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
+                                             content_type_conformance,
+                                             response_schema_conformance])
