@@ -236,3 +236,82 @@ def councils_of_seats(uow: UnitOfWork, seat_ids: Iterable[str]) -> frozenset[str
     """The councils the seats belong to (NotFound for an unknown seat)."""
     with uow.reading():
         return frozenset(uow.seats.get(s).council_id for s in seat_ids)
+
+
+# -- disputes (strikes run by the strikers) ------------------------------------------------
+#
+# * the **members of a dispute's councils** (those who see any of them) read the dispute,
+#   its roster, its strikers' ballots and their results notices, and the offers' summaries;
+# * **strikers** (on the roster at ``now``) also read the offers' full text and the fund;
+# * the **committee** (an active mandate on one of the dispute's committee seats) records
+#   offers and roster events, opens strikers' ballots, calls action and settles (which the
+#   service refuses without a ballot that accepted the offer);
+# * the officers of every council of a dispute open it, and record roster events while no
+#   committee is in office.
+
+
+@dataclass(frozen=True, slots=True)
+class DisputeStanding:
+    """Where a member stands in one dispute, read from the store at ``now``."""
+
+    dispute_id: str
+    council_ids: tuple[str, ...]
+    reader: bool  # sees one of the dispute's councils
+    striker: bool  # on the roster now
+    committee: bool  # holds an active mandate on a committee seat
+    committee_in_office: bool  # anybody does
+    officer: bool  # runs one of the dispute's councils
+
+
+def dispute_standing(me: Principal, uow: UnitOfWork, dispute_id: str,
+                     now: datetime) -> DisputeStanding:
+    """NotFound for no such dispute; otherwise what ``me`` may do in it."""
+    with uow.reading():
+        dispute = uow.disputes.get(dispute_id)
+        striker = uow.disputes.roster(dispute_id).on_roster(me.member_id, now)
+        seats = set(uow.disputes.committee_seat_ids(dispute_id))
+        holders = {m.holder_id for s in seats for m in uow.mandates.of_seat(s)
+                   if m.is_active(now)}
+    councils = tuple(dispute.council_ids)
+    return DisputeStanding(
+        dispute_id, councils, any(me.sees(c) for c in councils), striker,
+        me.member_id in holders, bool(holders), any(me.runs(c) for c in councils))
+
+
+def require_dispute_reader(me: Principal, uow: UnitOfWork, dispute_id: str, now: datetime,
+                           what: str) -> DisputeStanding:
+    found = dispute_standing(me, uow, dispute_id, now)
+    if not (found.reader or found.striker):
+        raise refuse(what, "only the members of the dispute's councils may")
+    return found
+
+
+def require_striker(me: Principal, uow: UnitOfWork, dispute_id: str, now: datetime,
+                    what: str) -> DisputeStanding:
+    found = dispute_standing(me, uow, dispute_id, now)
+    if not found.striker:
+        raise refuse(what, "only the strikers on the dispute's roster may")
+    return found
+
+
+def require_committee(me: Principal, uow: UnitOfWork, dispute_id: str, now: datetime,
+                      what: str, *, or_officer_without_committee: bool = False
+                      ) -> DisputeStanding:
+    found = dispute_standing(me, uow, dispute_id, now)
+    if found.committee:
+        return found
+    if or_officer_without_committee and found.officer and not found.committee_in_office:
+        return found
+    raise refuse(what, "only the members of the dispute's strike committee may"
+                 + (" (its councils' officers while none is in office)"
+                    if or_officer_without_committee else ""))
+
+
+def dispute_of_offer(uow: UnitOfWork, offer_id: str) -> str:
+    with uow.reading():
+        return uow.offers.get(offer_id).dispute_id
+
+
+def dispute_of_strike_ballot(uow: UnitOfWork, ballot_id: str) -> str:
+    with uow.reading():
+        return uow.disputes.get_ballot(ballot_id).dispute_id

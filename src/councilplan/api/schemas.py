@@ -259,3 +259,47 @@ def view_model(cls: type) -> type[BaseModel]:
 def view_list(cls: type) -> Any:
     """The schema of a list of ``cls`` views (for ``response_model``)."""
     return types.GenericAlias(list, (view_model(cls),))
+
+
+# -- disputes --------------------------------------------------------------------------------
+
+
+class DisputeIn(Body):
+    dispute_id: Id
+    council_ids: list[Id] = Field(min_length=1, max_length=20)
+    employer: Annotated[str, StringConstraints(pattern=PLAIN, min_length=1, max_length=200)]
+    demands: list[Annotated[str, StringConstraints(pattern=PLAIN, min_length=1,
+                                                   max_length=2000)]] = Field(
+        min_length=1, max_length=50)
+    jurisdiction: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]
+    sector: Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_ -]{0,63}$")]
+
+
+class RosterIn(Body):
+    kind: Literal["joined", "returned", "dismissed", "reinstated"]
+    member_ids: list[Id] = Field(min_length=1, max_length=1000)
+
+
+class OfferIn(Body):
+    summary: Annotated[str, StringConstraints(pattern=PLAIN, min_length=1, max_length=500)]
+    text: Text
+    offer_id: Id | None = None
+
+
+class StrikeBallotIn(Body):
+    kind: Literal["action", "continue", "offer", "settle"]
+    days: float = Field(7.0, gt=0, le=366, description="voting runs this many days")
+    form: Literal["strike", "short_of_strike"] | None = None
+    offer_id: Id | None = None
+
+
+class SettleIn(Body):
+    offer_id: Id
+    ballot_id: Id | None = None
+
+
+class ActionCallIn(Body):
+    form: Literal["strike", "short_of_strike"]
+    starts_in_days: float = Field(14.0, ge=0, le=366)
+    days: float = Field(1.0, gt=0, le=366)
+    notice_agreed: bool = False

@@ -19,6 +19,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.integration.api.conftest import Client
+from tests.integration.api.test_dispute_api import DISPUTE_MATRIX, DISPUTE_RULE_REFUSALS
 from tests.integration.api.world import PASSWORD, PERIOD, ROLES, WITHOUT_ACCOUNT, World
 
 SIGNED_IN = frozenset(r for r in ROLES if r != "anonymous")
@@ -80,6 +81,7 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/audit/verify-job"): (SIGNED_IN, None),
     ("GET", "/api/jobs/{job_id}"): (SIGNED_IN, None),
     ("POST", "/api/tick"): (OFFICE_HOLDERS, None),
+    **DISPUTE_MATRIX,
 }
 PUBLIC = {("POST", "/api/session")}  # logging in
 # where the world makes every allowed call refused by a rule (the matrix checks only that
@@ -87,6 +89,7 @@ PUBLIC = {("POST", "/api/session")}  # logging in
 REFUSED_BY_A_RULE_HERE = {
     ("GET", "/api/jobs/{job_id}"),  # no such job (jobs are per account)
     ("POST", "/api/petitions/{petition_id}/ballot"),  # the petition is short of its threshold
+    *DISPUTE_RULE_REFUSALS,
 }
 
 
@@ -105,8 +108,10 @@ def test_the_matrix_lists_every_route(app: FastAPI) -> None:
 
 def _fill(path: str, fed: World) -> str:
     values = {"council_id": "mill", "member_id": "m1", "mandate_id": fed.delegate_mandate,
-              "petition_id": fed.petition, "motion_id": fed.motion, "job_id": "no-such-job"}
-    ballot = (fed.closed_ballot if path.endswith(("/count", "/papers"))
+              "petition_id": fed.petition, "motion_id": fed.motion, "job_id": "no-such-job",
+              "dispute_id": fed.dispute, "offer_id": fed.offer}
+    ballot = (fed.strike_ballot if path.startswith("/api/strike-ballots")
+              else fed.closed_ballot if path.endswith(("/count", "/papers"))
               else fed.due_ballot if path.endswith("/close") else fed.open_ballot)
     values["ballot_id"] = ballot
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)

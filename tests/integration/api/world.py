@@ -64,6 +64,9 @@ class World:
     delegate_mandate: str
     secretary_mandate: str
     area_mandate: str
+    dispute: str = "d-mill"  # the Mill's dispute: m1 and sec_m on strike, sec_m its chair
+    offer: str = "of-mill-1"  # the employer's offer in it (no ballot accepted it)
+    strike_ballot: str = "sb-mill-action"  # open at NOW: a ballot on strike action
 
 
 def settings(url: str, clock: object = None, **overrides: object) -> Settings:
@@ -84,6 +87,30 @@ def _elect(uow: UnitOfWork, seat: str, candidates: list[str], voters: list[str],
         ranking = [winner, *[c for c in candidates if c != winner]]
         services.cast_vote(uow, ballot_id, v, ranking, T0 + 2 * DAY)
     services.close_ballot(uow, ballot_id, T0 + 8 * DAY)
+
+
+def _dispute(uow: UnitOfWork) -> None:
+    """The Mill's dispute with Acme: m1 and sec_m on strike, sec_m elected to chair its
+    committee, an offer recorded, a strike ballot open at ``NOW``.
+
+    The chair is the Mill's secretary: a committee seat is an office seat of the dispute's
+    first council, and :func:`~councilplan.api.authz.load_principal` counts every office
+    mandate as running that council, so a chair who held no other office would run the
+    Mill too (a known gap, to be closed in ``authz``)."""
+    services.open_dispute(uow, "d-mill", ["mill"], "Acme Ltd", ["5% on all rates"], "GB",
+                          "manufacturing", T0 + 10 * DAY)
+    services.join_strike(uow, "d-mill", ["m1", "sec_m"], T0 + 10 * DAY)
+    services.define_committee_seat(uow, "d-mill", "d-mill/chair", "Strike committee chair",
+                                   T0 + 10 * DAY, term_length=90 * DAY, election_lead=14 * DAY)
+    services.open_committee_election(uow, "d-mill", ["d-mill/chair"], ["sec_m", "m1"],
+                                     T0 + 11 * DAY, T0 + 13 * DAY, ballot_id="ce-mill")
+    for voter in ("m1", "sec_m"):
+        services.cast_vote(uow, "ce-mill", voter, ["sec_m"], T0 + 12 * DAY)
+    services.close_ballot(uow, "ce-mill", T0 + 13 * DAY)
+    services.record_employer_offer(uow, "d-mill", "Full text: 2% now, 1% next year.",
+                                   "2% + 1%", NOW - 2 * DAY, offer_id="of-mill-1")
+    services.open_strike_ballot(uow, "d-mill", "action", NOW - DAY, NOW + 6 * DAY,
+                                form="strike", ballot_id="sb-mill-action")
 
 
 def build(uow: UnitOfWork) -> World:
@@ -126,6 +153,7 @@ def build(uow: UnitOfWork) -> World:
                                 ballot_id="due-gates")
     services.admit_member(uow, WITHOUT_ACCOUNT, "mill", NOW - DAY, name="Newcomer")
     services.set_pay(uow, mandates["mill/delegate"], PERIOD, Decimal("1500.00"), NOW - DAY)
+    _dispute(uow)
     hasher = Passwords(settings("sqlite://"))
     shared = hasher.hash(PASSWORD)
     for mid in MILL + WORKS:

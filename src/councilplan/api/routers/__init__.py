@@ -13,6 +13,7 @@ from councilplan.api.routers import (
     audit,
     ballots,
     councils,
+    disputes,
     jobs,
     mandates,
     members,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     jobs.router,
     tick.router,
+    disputes.router,
 )
