@@ -315,3 +315,50 @@ def dispute_of_offer(uow: UnitOfWork, offer_id: str) -> str:
 def dispute_of_strike_ballot(uow: UnitOfWork, ballot_id: str) -> str:
     with uow.reading():
         return uow.disputes.get_ballot(ballot_id).dispute_id
+
+
+# -- the plan cycle --------------------------------------------------------------------------
+#
+# A period belongs to its owning (planning) council; the **federation** of a period is that
+# council and every council below it. Everyone in it (those who see the owning council)
+# reads the period, its needs, techniques, variants and targets. The direct members of a
+# council register its needs; the direct members of a workplace council register its
+# techniques and report its output. The **planners** -- holders of an active mandate of the
+# owning council, or of a delegate seat to it -- compute variants and open the ratification
+# ballot.
+
+
+def council_of_period(uow: UnitOfWork, period_id: str) -> str:
+    with uow.reading():
+        return uow.plans.get_period(period_id).council_id
+
+
+def council_of_variant(uow: UnitOfWork, variant_id: str) -> str:
+    with uow.reading():
+        period_id = uow.variants.get(variant_id).period_id
+        return uow.plans.get_period(period_id).council_id
+
+
+def require_federation(me: Principal, council_id: str, what: str) -> None:
+    if not me.sees(council_id):
+        raise refuse(what, f"only the members of the federation of council {council_id} may")
+
+
+def require_own_council(me: Principal, council_id: str, what: str) -> None:
+    if council_id not in me.councils:
+        raise refuse(what, f"only the members of council {council_id} may, for it")
+
+
+def is_planner(me: Principal, uow: UnitOfWork, council_id: str, now: datetime) -> bool:
+    active = [m for m in me.mandates if m.is_active(now)]
+    if any(m.council_id == council_id for m in active):
+        return True
+    with uow.reading():
+        return any(uow.seats.get(m.seat_id).delegate_to == council_id for m in active)
+
+
+def require_planner(me: Principal, uow: UnitOfWork, council_id: str, now: datetime,
+                    what: str) -> None:
+    if not is_planner(me, uow, council_id, now):
+        raise refuse(what, f"only the delegates to council {council_id} and the holders of "
+                     "its mandates may")

@@ -303,3 +303,77 @@ class ActionCallIn(Body):
     starts_in_days: float = Field(14.0, ge=0, le=366)
     days: float = Field(1.0, gt=0, le=366)
     notice_agreed: bool = False
+
+
+# -- the plan cycle --------------------------------------------------------------------------
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")]
+Quantity = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
+
+
+class NeedRowIn(Body):
+    product: Code
+    quantity: Quantity
+    tier: int = Field(1, ge=1, le=9)
+    category: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")] | None = None
+    reason: Annotated[str, StringConstraints(pattern=PLAIN, max_length=500)] = ""
+
+
+class NeedsIn(Body):
+    council_id: Id
+    needs: list[NeedRowIn] = Field(min_length=1, max_length=10_000)
+
+
+class TechniqueRowIn(Body):
+    product: Code
+    labour: Quantity = Field(description="hours per unit")
+    capacity: Quantity | None = Field(None, description="none: unlimited")
+    inputs: dict[Code, Quantity] = Field(default_factory=dict, max_length=1000)
+
+
+class TechniquesIn(Body):
+    workplace_id: Id
+    techniques: list[TechniqueRowIn] = Field(min_length=1, max_length=10_000)
+
+
+class VariantSpecIn(Body):
+    key: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,32}$")]
+    name: Annotated[str, StringConstraints(pattern=PLAIN, min_length=1, max_length=200)]
+    hours_per_week: float | None = Field(None, gt=0, le=168)
+    weeks: float | None = Field(None, gt=0, le=53)
+    need_scale: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")],
+                     Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict,
+                                                                    max_length=20)
+
+
+class VariantsIn(Body):
+    variants: list[VariantSpecIn] = Field(min_length=1, max_length=10)
+
+
+class PlanBallotIn(Body):
+    days: float = Field(7.0, gt=0, le=366)
+    include_none: bool = False
+
+
+class ReportRowIn(Body):
+    sub_period: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")]
+    product: Code
+    output: Quantity
+    hours: Quantity
+
+
+class ReportsIn(Body):
+    workplace_id: Id
+    reports: list[ReportRowIn] = Field(min_length=1, max_length=10_000)
+
+
+class JobOut(BaseModel):
+    job_id: str
+    kind: str
+    status: str
+    stage: str
+    done: int
+    total: int
+    percent: float
+    result: Any = None
+    error: str | None = None

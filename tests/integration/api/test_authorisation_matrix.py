@@ -20,6 +20,7 @@ from fastapi import FastAPI
 
 from tests.integration.api.conftest import Client
 from tests.integration.api.test_dispute_api import DISPUTE_MATRIX, DISPUTE_RULE_REFUSALS
+from tests.integration.api.test_plan_cycle_api import PLAN_MATRIX, PLAN_RULE_REFUSALS
 from tests.integration.api.world import PASSWORD, PERIOD, ROLES, WITHOUT_ACCOUNT, World
 
 SIGNED_IN = frozenset(r for r in ROLES if r != "anonymous")
@@ -82,6 +83,7 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("GET", "/api/jobs/{job_id}"): (SIGNED_IN, None),
     ("POST", "/api/tick"): (OFFICE_HOLDERS, None),
     **DISPUTE_MATRIX,
+    **PLAN_MATRIX,
 }
 PUBLIC = {("POST", "/api/session")}  # logging in
 # where the world makes every allowed call refused by a rule (the matrix checks only that
@@ -90,6 +92,7 @@ REFUSED_BY_A_RULE_HERE = {
     ("GET", "/api/jobs/{job_id}"),  # no such job (jobs are per account)
     ("POST", "/api/petitions/{petition_id}/ballot"),  # the petition is short of its threshold
     *DISPUTE_RULE_REFUSALS,
+    *PLAN_RULE_REFUSALS,
 }
 
 
@@ -109,7 +112,8 @@ def test_the_matrix_lists_every_route(app: FastAPI) -> None:
 def _fill(path: str, fed: World) -> str:
     values = {"council_id": "mill", "member_id": "m1", "mandate_id": fed.delegate_mandate,
               "petition_id": fed.petition, "motion_id": fed.motion, "job_id": "no-such-job",
-              "dispute_id": fed.dispute, "offer_id": fed.offer}
+              "dispute_id": fed.dispute, "offer_id": fed.offer, "period_id": fed.plan_period,
+              "variant_id": fed.variant, "workplace_id": "mill"}
     ballot = (fed.strike_ballot if path.startswith("/api/strike-ballots")
               else fed.closed_ballot if path.endswith(("/count", "/papers"))
               else fed.due_ballot if path.endswith("/close") else fed.open_ballot)

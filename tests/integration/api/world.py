@@ -67,6 +67,8 @@ class World:
     dispute: str = "d-mill"  # the Mill's dispute: m1 and sec_m on strike, sec_m its chair
     offer: str = "of-mill-1"  # the employer's offer in it (no ballot accepted it)
     strike_ballot: str = "sb-mill-action"  # open at NOW: a ballot on strike action
+    plan_period: str = "rv-2025"  # Riverside's planning period, registrations made
+    variant: str = ""  # its variant "35h", computed
 
 
 def settings(url: str, clock: object = None, **overrides: object) -> Settings:
@@ -113,6 +115,37 @@ def _dispute(uow: UnitOfWork) -> None:
                                 form="strike", ballot_id="sb-mill-action")
 
 
+def _plan(uow: UnitOfWork) -> str:
+    """Riverside plans 2025: the Mill makes cloth, the Works steel; both register needs;
+    a 35-hour week for 46 weeks; one variant computed. Its id."""
+    from councilplan.planning.cycle import (
+        NeedTable,
+        Product,
+        TechniqueTable,
+        VariantSpec,
+        WorkingTime,
+    )
+    from councilplan.services import plan_cycle as pc
+
+    at = NOW - 2 * DAY
+    pc.add_products(uow, [Product("cloth", "Woven cloth", "m"),
+                          Product("steel", "Sheet steel", "t")], at)
+    pc.open_period(uow, "rv-2025", "Riverside plan 2025", T0, T0 + 365 * DAY, at,
+                   council_id="riverside")
+    pc.register_techniques(uow, "rv-2025", TechniqueTable.from_rows([
+        {"workplace": "mill", "product": "cloth", "labour": 2.0, "capacity": None,
+         "inputs": {"steel": 0.01}},
+        {"workplace": "works", "product": "steel", "labour": 5.0, "capacity": None,
+         "inputs": {"cloth": 0.05}}]), at)
+    pc.register_needs(uow, "rv-2025", NeedTable.from_rows([
+        {"council": "mill", "product": "cloth", "quantity": 100, "tier": 1},
+        {"council": "works", "product": "steel", "quantity": 10, "tier": 1}]), at)
+    pc.decide_working_time(uow, "rv-2025", WorkingTime("riverside", 35.0, 46.0), at)
+    (variant,) = pc.compute_variants(uow, "rv-2025", [VariantSpec("35h", "A 35-hour week")],
+                                     at)
+    return variant.variant_id
+
+
 def build(uow: UnitOfWork) -> World:
     services.create_council(uow, "riverside", "Riverside area council", "area", T0)
     services.create_council(uow, "mill", "Mill workers' council", "workplace", T0,
@@ -154,10 +187,11 @@ def build(uow: UnitOfWork) -> World:
     services.admit_member(uow, WITHOUT_ACCOUNT, "mill", NOW - DAY, name="Newcomer")
     services.set_pay(uow, mandates["mill/delegate"], PERIOD, Decimal("1500.00"), NOW - DAY)
     _dispute(uow)
+    variant = _plan(uow)
     hasher = Passwords(settings("sqlite://"))
     shared = hasher.hash(PASSWORD)
     for mid in MILL + WORKS:
         create_account(uow, None, mid, PASSWORD, T0, password_hash=shared)
     return World("open-mill-safety", "closed-mill-sec", "due-gates", petition.petition_id,
                  motion.motion_id,
-                 mandates["mill/delegate"], mandates["mill/secretary"], area)
+                 mandates["mill/delegate"], mandates["mill/secretary"], area, variant=variant)

@@ -19,6 +19,7 @@ from councilplan.api.routers import (
     members,
     motions,
     petitions,
+    plan_cycle,
     seats,
     session,
     tick,
@@ -40,4 +41,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs.router,
     tick.router,
     disputes.router,
+    plan_cycle.router,
 )
