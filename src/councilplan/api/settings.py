@@ -42,8 +42,10 @@ class Settings:
     rate_per_second: float = 20.0
     rate_burst: int = 60
     max_in_flight: int = 256
-    # threads running the (blocking) endpoints and the database connections they hold
+    # threads running the (blocking) endpoints; PostgreSQL connections kept open (at most
+    # three times as many at a peak; SQLite keeps one per thread)
     threads: int = 64
+    db_connections: int = 20
     login_failures_per_hour: int = 100
     session_lifetime: timedelta = timedelta(hours=12)
     # a live session's account is remembered this long in the process (0: read it every
@@ -61,7 +63,7 @@ class Settings:
         if len(self.secret_key) < 32:
             raise ValueError("the secret key must be at least 32 characters")
         for name in ("max_body_bytes", "max_upload_bytes", "rate_burst", "max_in_flight",
-                     "login_failures_per_hour", "threads"):
+                     "login_failures_per_hour", "threads", "db_connections"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.rate_per_second <= 0:
@@ -84,6 +86,7 @@ class Settings:
                            ("rate_per_second", float), ("rate_burst", int),
                            ("max_in_flight", int), ("login_failures_per_hour", int),
                            ("threads", int), ("session_cache_seconds", float),
+                           ("db_connections", int),
                            ("tick_seconds", float)):
             raw = env.get("COUNCILPLAN_" + name.upper())
             if raw:
