@@ -103,11 +103,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, port: int) -> Any:
+def server(url: str, port: int, workers: int = 1) -> Any:
     env = {**os.environ, "COUNCILPLAN_SECRET_KEY": "b" * 64, "COUNCILPLAN_TICK_SECONDS": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-c", "from councilplan.cli.main import app; app()", "serve",
-         "--db", url, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+         "--db", url, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -324,7 +325,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         port = free_port()
         host = f"http://127.0.0.1:{port}"
         phases = []
-        with server(url, port) as proc:
+        with server(url, port, args.workers) as proc:
             for label, n, pool in (("goal", users, voters[:users]),
                                    ("3x", 3 * users, voters[users:4 * users])):
                 phase = run_phase(host, pool, n, args.per_user, args.warmup, args.seconds,
@@ -418,6 +419,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
     if args.phase:
         a = json.loads(args.phase)

@@ -31,12 +31,16 @@ from councilplan.services import views
 from councilplan.store import UnitOfWork
 
 __all__ = [
+    "admit",
     "amend_motion",
     "cast",
     "check_receipt",
     "close_ballot",
     "count",
+    "define_seat",
     "form_council",
+    "leave",
+    "may_open_election",
     "my_ballots",
     "my_councils",
     "open_election",
@@ -46,6 +50,7 @@ __all__ = [
     "papers",
     "pay_cap",
     "report_wage",
+    "review_pay",
     "see_ballot",
     "see_council",
     "see_motion",

@@ -31,10 +31,10 @@ from councilplan.api.deps import AppState
 from councilplan.api.jobs import Jobs
 from councilplan.api.routers import ROUTERS
 from councilplan.api.settings import Settings
-from councilplan.store import UnitOfWork, ensure_current, is_sqlite, make_engine
+from councilplan.store import UnitOfWork, ensure_current, is_sqlite, make_engine, normalise_url
 from councilplan.store.engine import checkpoint_wal
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("councilplan.api")
 
@@ -97,8 +97,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     """
     settings = settings or Settings.from_env()
     own_engine = engine is None
-    engine = engine or make_engine(settings.database_url, pool_size=settings.threads,
-                                   auto_checkpoint=False)
+    if engine is None:
+        pool = settings.threads if is_sqlite(normalise_url(settings.database_url)) \
+            else settings.db_connections
+        engine = make_engine(settings.database_url, pool_size=pool, auto_checkpoint=False)
     ensure_current(engine)
     state = AppState(settings=settings, engine=engine, passwords=Passwords(settings),
                      jobs=Jobs(), sessions=SessionCache(settings.session_cache_seconds),
@@ -143,3 +145,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     errors.install(app)
     security.install(app, settings)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The application configured by ``COUNCILPLAN_*`` variables (uvicorn's factory for
+    several worker processes)."""
+    return create_app(Settings.from_env())

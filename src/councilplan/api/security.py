@@ -185,9 +185,14 @@ def _session_cookie(scope: Scope) -> str | None:
 
 
 class RateLimit:
+    """Two buckets per request: its client address's (``rate_per_address``; a client
+    cannot escape it by making up session cookies) and its session's (signed out: the
+    address's own small one)."""
+
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.buckets = TokenBuckets(settings.rate_per_second, settings.rate_burst)
+        self.addresses = TokenBuckets(settings.rate_per_address, settings.address_burst)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or str(scope.get("path", "")).startswith("/static/"):
@@ -195,8 +200,8 @@ class RateLimit:
             return
         session = _session_cookie(scope)
         client = scope.get("client") or ("?", 0)
-        key = f"s:{session}" if session else f"a:{client[0]}"
-        wait = self.buckets.take(key)
+        key = f"s:{session[:64]}" if session else f"a:{client[0]}"
+        wait = max(self.addresses.take(str(client[0])), self.buckets.take(key))
         if wait > 0:
             retry = max(1, math.ceil(wait))
             await refuse(scope, send, 429, "Too many requests",

@@ -29,7 +29,8 @@ class Settings:
     Limits: ``max_body_bytes`` for JSON and form bodies, ``max_upload_bytes`` for
     ``multipart/form-data`` uploads (413 beyond either); ``rate_per_second`` and
     ``rate_burst`` for the token bucket each session (or, signed out, each client
-    address) draws on (429 with ``Retry-After`` when empty); ``max_in_flight`` requests
+    address) draws on, and ``rate_per_address`` / ``address_burst`` for all requests
+    from one address (429 with ``Retry-After`` when either is empty); ``max_in_flight`` requests
     at once before new ones are shed (503 with ``Retry-After``); at most
     ``login_failures_per_hour`` failed logins per account per hour (429).
     """
@@ -41,9 +42,13 @@ class Settings:
     max_upload_bytes: int = 16 * 1024 * 1024
     rate_per_second: float = 20.0
     rate_burst: int = 60
+    rate_per_address: float = 1000.0
+    address_burst: int = 2000
     max_in_flight: int = 256
-    # threads running the (blocking) endpoints and the database connections they hold
+    # threads running the (blocking) endpoints; PostgreSQL connections kept open (at most
+    # three times as many at a peak; SQLite keeps one per thread)
     threads: int = 64
+    db_connections: int = 20
     login_failures_per_hour: int = 100
     session_lifetime: timedelta = timedelta(hours=12)
     # a live session's account is remembered this long in the process (0: read it every
@@ -61,11 +66,11 @@ class Settings:
         if len(self.secret_key) < 32:
             raise ValueError("the secret key must be at least 32 characters")
         for name in ("max_body_bytes", "max_upload_bytes", "rate_burst", "max_in_flight",
-                     "login_failures_per_hour", "threads"):
+                     "login_failures_per_hour", "threads", "db_connections"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
-        if self.rate_per_second <= 0:
-            raise ValueError("rate_per_second must be positive")
+        if self.rate_per_second <= 0 or self.rate_per_address <= 0:
+            raise ValueError("the request rates must be positive")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, /,
@@ -82,8 +87,10 @@ class Settings:
             values["https"] = env["COUNCILPLAN_HTTPS"].lower() in ("1", "true", "yes", "on")
         for name, kind in (("max_body_bytes", int), ("max_upload_bytes", int),
                            ("rate_per_second", float), ("rate_burst", int),
+                           ("rate_per_address", float), ("address_burst", int),
                            ("max_in_flight", int), ("login_failures_per_hour", int),
                            ("threads", int), ("session_cache_seconds", float),
+                           ("db_connections", int),
                            ("tick_seconds", float)):
             raw = env.get("COUNCILPLAN_" + name.upper())
             if raw:

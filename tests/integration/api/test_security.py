@@ -153,6 +153,18 @@ def test_rate_limit_is_429_with_retry_after(make_app: Callable[..., FastAPI]) ->
         assert int(r.headers["retry-after"]) >= 1
 
 
+def test_made_up_session_cookies_do_not_escape_the_address_limit(
+        make_app: Callable[..., FastAPI]) -> None:
+    app = make_app(rate_per_address=0.5, address_burst=4)
+    with TestClient(app) as c:
+        codes = []
+        for k in range(6):
+            c.cookies.set(SESSION_COOKIE, f"made-up-{k}")
+            codes.append(c.get("/api/councils").status_code)
+        assert codes[:4] == [401, 401, 401, 401]
+        assert codes[-1] == 429
+
+
 def test_load_shedding_is_503_with_retry_after() -> None:
     from councilplan.api.settings import Settings
 
