@@ -136,9 +136,13 @@ def load_principal(uow: UnitOfWork, account: Account, now: datetime) -> Principa
         parents = {c.council_id: c.parent_id for c in uow.councils.all()}
         held = [m for m in uow.mandates.held_by(account.member_id)
                 if m.status_at(now).value in ("active", "pending")]
+        # a strike committee's seat is held from the strikers, not the council: it is
+        # no office of the council it is filed under
+        committee = uow.disputes.disputes_of_seats(m.seat_id for m in held)
         offices = set()
         for m in held:
-            if m.is_active(now) and uow.seats.get(m.seat_id).kind is SeatKind.OFFICE:
+            if (m.is_active(now) and m.seat_id not in committee
+                    and uow.seats.get(m.seat_id).kind is SeatKind.OFFICE):
                 offices.add(m.council_id)
     direct = frozenset(m.council_id for m in memberships)
     constituent = frozenset(a for c in direct for a in _ancestors(c, parents))
@@ -149,8 +153,10 @@ def load_principal(uow: UnitOfWork, account: Account, now: datetime) -> Principa
 def council_has_officer(uow: UnitOfWork, council_id: str, now: datetime) -> bool:
     with uow.reading():
         seats = {s.seat_id: s for s in uow.seats.of_council(council_id)}
+        committee = uow.disputes.disputes_of_seats(seats)
         return any(m.is_active(now) and seats[m.seat_id].kind is SeatKind.OFFICE
-                   for m in uow.mandates.of_council(council_id) if m.seat_id in seats)
+                   for m in uow.mandates.of_council(council_id)
+                   if m.seat_id in seats and m.seat_id not in committee)
 
 
 # -- the council an object belongs to (read from the store, per object) ---------------
