@@ -126,7 +126,7 @@ class Visitor:
     def _console(self, message: Any) -> None:
         # a refusal is a 4xx page by design; anything else logged as an error (a script
         # error, a Content-Security-Policy violation, a missing file) fails the test
-        if message.type == "error" and not re.search(r"status of 4(0[139]|09|22|29)",
+        if message.type == "error" and not re.search(r"status of 4(01|03|09|13|22|29)",
                                                       message.text):
             self.errors.append(f"{message.text} at {message.location}")
 
