@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Annotated, Any
 
 import typer
@@ -32,12 +30,11 @@ from rich.console import Console
 from rich.table import Table
 
 from councilplan import services
-from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, moment, open_uow
+from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, money, open_uow, share
 from councilplan.cli.errors import handle_errors
 from councilplan.councils.council import CouncilKind
 from councilplan.councils.counting import DEFAULT_METHOD, Method
 from councilplan.councils.strike_ballot import STRIKE_METHOD
-from councilplan.errors import InvalidInput, Problem
 from councilplan.services.papers import YES_NO
 from councilplan.services.views import BallotView
 
@@ -58,31 +55,6 @@ app.add_typer(pay_app, name="pay")
 console = Console()
 
 
-def _emit(data: Any, as_json: bool, text: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        typer.echo(text)
-
-
-def _money(text: str, where: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput("not an amount", [Problem(where, f"{text!r}")]) from None
-    if not value.is_finite():
-        raise InvalidInput("not an amount", [Problem(where, f"{text!r}")])
-    return value
-
-
-def _share(text: str) -> Fraction:
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise InvalidInput("not a share",
-                           [Problem("--threshold", f"{text!r}: e.g. 1/10")]) from None
-
-
 # -- councils and members -------------------------------------------------------------
 
 
@@ -98,7 +70,7 @@ def create(
     """Form a council (a parent ranks above its child: workplace < area < regional ...)."""
     view = services.create_council(open_uow(db), council_id, name, kind, moment(at),
                                    parent_id=parent)
-    _emit(view.to_dict(), as_json, f"council {view.council_id} ({view.kind}) formed"
+    emit(view.to_dict(), as_json, f"council {view.council_id} ({view.kind}) formed"
           + (f" under {view.parent_id}" if view.parent_id else ""))
 
 
@@ -112,7 +84,7 @@ def admit(
 ) -> None:
     """Admit a member (their workplace council first)."""
     view = services.admit_member(open_uow(db), member_id, council_id, moment(at), name=name)
-    _emit(view.to_dict(), as_json, f"{member_id} admitted to {council_id}")
+    emit(view.to_dict(), as_json, f"{member_id} admitted to {council_id}")
 
 
 @app.command("leave")
@@ -124,7 +96,7 @@ def leave(
 ) -> None:
     """A member leaves a council (their workplace council last)."""
     view = services.leave_council(open_uow(db), member_id, council_id, moment(at))
-    _emit(view.to_dict(), as_json, f"{member_id} left {council_id}")
+    emit(view.to_dict(), as_json, f"{member_id} left {council_id}")
 
 
 @app.command("wage")
@@ -136,9 +108,9 @@ def wage(
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Report a member's wage for a pay period (once a period; the amount stays private)."""
-    report = services.report_wage(open_uow(db), member_id, period, _money(amount, "AMOUNT"),
+    report = services.report_wage(open_uow(db), member_id, period, money(amount, "AMOUNT"),
                                   moment(at))
-    _emit({"member_id": report.member_id, "period": report.period}, as_json,
+    emit({"member_id": report.member_id, "period": report.period}, as_json,
           f"wage of {member_id} for {period} reported")
 
 
@@ -160,7 +132,7 @@ def seat(
     view = services.define_seat(open_uow(db), seat_id, council_id, title, kind, moment(at),
                                 term_length=timedelta(days=term_days),
                                 election_lead=timedelta(days=lead_days), delegate_to=delegate_to)
-    _emit(view.to_dict(), as_json, f"{kind} seat {seat_id} of {council_id} defined")
+    emit(view.to_dict(), as_json, f"{kind} seat {seat_id} of {council_id} defined")
 
 
 @app.command("list")
@@ -169,7 +141,7 @@ def list_councils(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """Every council: kind, parent, direct members and the constituency it represents."""
     views = services.list_councils(open_uow(db))
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     table = Table("council", "name", "kind", "parent", "members", "constituency")
     for v in views:
@@ -190,7 +162,7 @@ def show(
     petitions and elections due."""
     detail = services.show_council(open_uow(db), council_id, moment(at), period=period)
     if as_json:
-        _emit(detail.to_dict(), True, "")
+        emit(detail.to_dict(), True, "")
         return
     c = detail.council
     console.print(f"[bold]{c.name}[/] ({c.council_id}, {c.kind}"
@@ -226,7 +198,7 @@ def members(council_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     """A council's direct members."""
     views = services.list_members(open_uow(db), council_id)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     table = Table("member", "name", "councils")
     for v in views:
@@ -244,7 +216,7 @@ def mandates(
     """A council's mandates: terms, status, pay and cap."""
     views = services.list_mandates(open_uow(db), council_id, moment(at), period=period)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     table = Table("mandate", "seat", "holder", "term start", "term end", "status", "pay", "cap")
     for m in views:
@@ -272,7 +244,7 @@ def tick(db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     lines += [f"petition {p} lapsed" for p in report.lapsed_petitions]
     lines += [f"strikers' mandate of ballot {b} expired" for b in report.expired_action_mandates]
     lines += [f"election due: {c.seat_id} ({c.reason})" for c in report.elections_due]
-    _emit(data, as_json, "\n".join(lines) or "nothing to record")
+    emit(data, as_json, "\n".join(lines) or "nothing to record")
 
 
 # -- elections and ballots ------------------------------------------------------------
@@ -326,7 +298,7 @@ def election_open(
     names = [c.strip() for c in candidates.split(",") if c.strip()]
     view = services.open_election(open_uow(db), seats, names, now, now + timedelta(days=days),
                                   method=method.value, ballot_id=ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_lines(view))
+    emit(view.to_dict(), as_json, _ballot_lines(view))
 
 
 @election_app.command("cast")
@@ -348,7 +320,7 @@ def election_cast(
     if method in (YES_NO, STRIKE_METHOD):
         paper = choice[0] if len(choice) == 1 else choice
     receipt = services.cast_vote(uow, ballot_id, member_id, paper, moment(at), previous=replace)
-    _emit({"ballot_id": ballot_id, "receipt_token": receipt.token_hex, "code": receipt.code},
+    emit({"ballot_id": ballot_id, "receipt_token": receipt.token_hex, "code": receipt.code},
           as_json,
           f"vote cast in {ballot_id}\nreceipt token (keep it secret): {receipt.token_hex}\n"
           f"receipt code (appears in the published ballots): {receipt.code}")
@@ -362,7 +334,7 @@ def election_close(
 ) -> None:
     """Close a ballot at or after its closing time: seal, count, apply the result."""
     view = services.close_ballot(open_uow(db), ballot_id, moment(at))
-    _emit(view.to_dict(), as_json, _ballot_lines(view))
+    emit(view.to_dict(), as_json, _ballot_lines(view))
 
 
 @election_app.command("count")
@@ -374,7 +346,7 @@ def election_count(
     """Recount a closed ballot from its published papers: the elected and every stage."""
     count = services.count_ballot(open_uow(db), ballot_id)
     if as_json:
-        _emit({"elected": list(count.elected), "passed": count.passed,
+        emit({"elected": list(count.elected), "passed": count.passed,
                "stages": list(count.stages), "result": count.result,
                "matches_stored": count.matches_stored}, True, "")
         return
@@ -395,7 +367,7 @@ def election_show(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = None,
                   as_json: JsonOpt = False) -> None:
     """A ballot: electorate hash and size, checkpoints, and the result after close."""
     view = services.show_ballot(open_uow(db), ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_lines(view))
+    emit(view.to_dict(), as_json, _ballot_lines(view))
 
 
 @election_app.command("list")
@@ -407,7 +379,7 @@ def election_list(
     """Ballots with their status, and results after close."""
     views = services.list_ballots(open_uow(db), council)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
     else:
         _print_ballots(views)
 
@@ -427,7 +399,7 @@ def election_verify(
         text = f"your paper is in the ballot box of {ballot_id} (counted at the close)"
     else:
         text = f"NO paper of this receipt is in the ballot box of {ballot_id}"
-    _emit(check.to_dict(), as_json, text)
+    emit(check.to_dict(), as_json, text)
     if not check.found:
         raise typer.Exit(1)
 
@@ -439,7 +411,7 @@ def election_papers(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = Non
     """The anonymised ballots of a closed ballot (receipt code, paper), for anyone to recount."""
     published = services.published_ballots(open_uow(db), ballot_id)
     if as_json:
-        _emit(published.to_dict(), True, "")
+        emit(published.to_dict(), True, "")
         return
     for code, paper in published.papers:
         typer.echo(f"{code}  {json.dumps(paper, ensure_ascii=False)}")
@@ -464,9 +436,9 @@ def recall_open(
 ) -> None:
     """Open a petition to recall a mandate."""
     view = services.open_recall_petition(open_uow(db), mandate_id, by, moment(at),
-                                         petition_id=petition_id, threshold=_share(threshold),
+                                         petition_id=petition_id, threshold=share(threshold),
                                          window=timedelta(days=window_days))
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"petition {view.petition_id} against {mandate_id} opened: {view.required} "
           f"signatures needed by {view.closes_at:%Y-%m-%d %H:%M} UTC")
 
@@ -487,7 +459,7 @@ def recall_sign(
     text = f"{member_id} signed {petition_id}: {view.signatures} of {view.required}"
     if view.ballot_id:
         text += f"; threshold reached, recall ballot {view.ballot_id} is open"
-    _emit(view.to_dict(), as_json, text)
+    emit(view.to_dict(), as_json, text)
 
 
 @recall_app.command("list")
@@ -497,7 +469,7 @@ def recall_list(council_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     """Recall petitions against a council's mandates."""
     views = services.list_petitions(open_uow(db), council_id, moment(at))
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     table = Table("petition", "mandate", "signatures", "status", "closes", "ballot")
     for p in views:
@@ -519,9 +491,9 @@ def pay_set(
 ) -> None:
     """Set an official's pay for a period; refused above the cap (the average of those
     they represent)."""
-    view = services.set_pay(open_uow(db), mandate_id, period, _money(amount, "AMOUNT"),
+    view = services.set_pay(open_uow(db), mandate_id, period, money(amount, "AMOUNT"),
                             moment(at))
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"pay of {mandate_id} for {period}: {view.amount} (cap {view.cap})")
 
 
@@ -534,4 +506,4 @@ def pay_cap(
 ) -> None:
     """The cap on a mandate's pay for a period, and how it was computed."""
     view = services.pay_cap_for(open_uow(db), mandate_id, period)
-    _emit(view.to_dict(), as_json, view.explanation)
+    emit(view.to_dict(), as_json, view.explanation)

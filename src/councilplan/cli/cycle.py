@@ -24,7 +24,6 @@ Every command takes ``--db`` and ``--at`` (the time of the action) and prints JS
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,7 +33,7 @@ from rich.console import Console
 from rich.table import Table
 
 from councilplan import services
-from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, moment, open_uow
+from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, open_uow
 from councilplan.cli.errors import handle_errors
 from councilplan.cli.quiet import quiet_highs
 from councilplan.errors import InvalidInput, Problem
@@ -66,13 +65,6 @@ for sub, name in ((catalogue_app, "catalogue"), (period_app, "period"), (needs_a
 console = Console()
 
 
-def _emit(data: Any, as_json: bool, text: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        typer.echo(text)
-
-
 def _day(text: str, where: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -86,8 +78,8 @@ def _day(text: str, where: str) -> datetime:
 
 def _add(db: str | None, at: str | None, products: list[Any], as_json: bool) -> None:
     view = pc.add_products(open_uow(db), products, moment(at))
-    _emit(view.to_dict(), as_json, f"{view.added} product(s) added ({view.already} already in "
-                                   f"the catalogue); the catalogue holds {view.catalogue}")
+    emit(view.to_dict(), as_json, f"{view.added} product(s) added ({view.already} already in "
+                                  f"the catalogue); the catalogue holds {view.catalogue}")
 
 
 @catalogue_app.command("add")
@@ -157,7 +149,7 @@ def catalogue_list(db: DbOpt = None, as_json: JsonOpt = False) -> None:
     """The catalogue: code, name, unit, classifications."""
     products = list(pc.catalogue(open_uow(db)))
     if as_json:
-        _emit([p.to_dict() for p in products], True, "")
+        emit([p.to_dict() for p in products], True, "")
         return
     table = Table("code", "name", "unit", "classifications")
     for p in products:
@@ -191,7 +183,7 @@ def period_open(
     view = pc.open_period(open_uow(db), period_id, name, _day(starts, "--from"),
                           _day(ends, "--to"), moment(at), council_id=council, sub_periods=parts,
                           electorate=electorate, method=method)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"period {view.period_id} of {view.council_id} opened: "
           + ", ".join(s["label"] for s in view.sub_periods)
           + f"; ratified by {view.electorate} ({view.method})")
@@ -218,7 +210,7 @@ def period_show(period_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     """A period: status, revision, sub-periods, registrations, variants."""
     view = pc.show_period(open_uow(db), period_id)
     if as_json:
-        _emit(view.to_dict(), True, "")
+        emit(view.to_dict(), True, "")
     else:
         _show_period(view)
 
@@ -230,7 +222,7 @@ def period_list(council: Annotated[str | None, typer.Option("--council")] = None
     """Planning periods."""
     views = pc.list_periods(open_uow(db), council)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     table = Table("period", "council", "name", "from", "to", "status", "revision")
     for v in views:
@@ -259,9 +251,9 @@ def needs_register(
 
     view = pc.register_needs(open_uow(db), period_id, read_needs_csv(needs, council=council),
                              moment(at), replace=replace)
-    _emit(view.to_dict(), as_json, f"{view.needs} needs of {view.councils} council(s) "
-                                   f"registered (batch {view.batch_id})"
-                                   + (f"; {view.withdrawn} withdrawn" if view.withdrawn else ""))
+    emit(view.to_dict(), as_json, f"{view.needs} needs of {view.councils} council(s) "
+                                  f"registered (batch {view.batch_id})"
+                                  + (f"; {view.withdrawn} withdrawn" if view.withdrawn else ""))
 
 
 @needs_app.command("withdraw")
@@ -271,7 +263,7 @@ def needs_withdraw(period_id: Annotated[str, typer.Argument()],
                    at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """A council withdraws its needs."""
     n = pc.withdraw_needs(open_uow(db), period_id, council, moment(at))
-    _emit({"withdrawn": n}, as_json, f"{n} needs of {council} withdrawn")
+    emit({"withdrawn": n}, as_json, f"{n} needs of {council} withdrawn")
 
 
 @needs_app.command("show")
@@ -285,7 +277,7 @@ def needs_show(
     """The needs added up the tree: by product and tier, with each branch's part."""
     rows = pc.needs_summary(open_uow(db), period_id, council)
     if as_json:
-        _emit([r.to_dict() for r in rows], True, "")
+        emit([r.to_dict() for r in rows], True, "")
         return
     table = Table("product", "tier", "quantity", "needs", "origins")
     for r in rows:
@@ -310,7 +302,7 @@ def techniques_register(
 
     table = read_techniques_csv(techniques, inputs, workplace=workplace)
     view = pc.register_techniques(open_uow(db), period_id, table, moment(at))
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"{view.techniques} techniques of {view.workplaces} workplace(s) registered"
           + (f" ({view.new_versions} new versions)" if view.new_versions else ""))
 
@@ -331,7 +323,7 @@ def working_time(
     pc.decide_working_time(uow, period_id, WorkingTime(council, hours, weeks, members),
                            moment(at))
     view = pc.labour_available(uow, period_id)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"{council}: {hours:g} hours a week for {weeks:g} weeks; the period now has "
           f"{quantity_text(view.hours_available)} hours from {quantity_text(view.people)} "
           "people" + (f"; {len(view.undecided)} workplace(s) undecided" if view.undecided
@@ -344,7 +336,7 @@ def labour(period_id: Annotated[str, typer.Argument()], db: DbOpt = None,
            as_json: JsonOpt = False) -> None:
     """The hours the councils' decisions make available."""
     view = pc.labour_available(open_uow(db), period_id)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"{quantity_text(view.hours_available)} hours from {quantity_text(view.people)} "
           f"people in {view.workplaces} workplaces"
           + (f"; undecided: {', '.join(view.undecided)}" if view.undecided else ""))
@@ -411,7 +403,7 @@ def variants_compute(
     quiet_highs()
     views = pc.compute_variants(open_uow(db), period_id, specs, moment(at),
                                 unmade="leave" if leave_unmade else "refuse")
-    _emit([v.to_dict() for v in views], as_json, "\n".join(_variant_lines(v) for v in views))
+    emit([v.to_dict() for v in views], as_json, "\n".join(_variant_lines(v) for v in views))
 
 
 @variants_app.command("list")
@@ -420,7 +412,7 @@ def variants_list(period_id: Annotated[str, typer.Argument()], db: DbOpt = None,
                   as_json: JsonOpt = False) -> None:
     """The period's variants with what they would mean."""
     views = pc.list_variants(open_uow(db), period_id)
-    _emit([v.to_dict() for v in views], as_json, "\n".join(_variant_lines(v) for v in views))
+    emit([v.to_dict() for v in views], as_json, "\n".join(_variant_lines(v) for v in views))
 
 
 @variants_app.command("show")
@@ -429,7 +421,7 @@ def variants_show(variant_id: Annotated[str, typer.Argument()], db: DbOpt = None
                   as_json: JsonOpt = False) -> None:
     """One variant: its consequences and figures."""
     view = pc.show_variant(open_uow(db), variant_id)
-    _emit(view.to_dict(), as_json, _variant_lines(view))
+    emit(view.to_dict(), as_json, _variant_lines(view))
 
 
 @variants_app.command("values")
@@ -442,7 +434,7 @@ def variants_values(
     """Labour values of the products, fulfilment by council, binding capacities."""
     d = pc.variant_detail(open_uow(db), variant_id, top=top or None)
     if as_json:
-        _emit(d.to_dict(), True, "")
+        emit(d.to_dict(), True, "")
         return
     table = Table("product", "hours per unit", "output", "final use", title="labour values")
     for p in d.products:
@@ -468,7 +460,7 @@ def variants_verify(variant_id: Annotated[str, typer.Argument()], db: DbOpt = No
     out = pc.verify_variant(open_uow(db), variant_id)
     problems = out.get("problems", [])
     assert isinstance(problems, list)
-    _emit(out, as_json, f"variant {variant_id}: " + (
+    emit(out, as_json, f"variant {variant_id}: " + (
         f"OK, sha256 {out['sha256']}" if out["ok"] else "ALTERED: "
         + "; ".join(str(p) for p in problems)))
     if not out["ok"]:
@@ -517,7 +509,7 @@ def ballot_open(
         open_uow(db), period_id, now, now + timedelta(days=days),
         keys=None if keys is None else [k.strip() for k in keys.split(",") if k.strip()],
         include_none=none_option, method=method, electorate=electorate, ballot_id=ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_lines(view))
+    emit(view.to_dict(), as_json, _ballot_lines(view))
 
 
 @ballot_app.command("vote")
@@ -541,7 +533,7 @@ def ballot_vote(
     else:
         text = (f"vote cast in {ballot_id}\nreceipt token (keep it secret): {v.receipt_token}"
                 f"\nreceipt code: {v.receipt_code}")
-    _emit(v.to_dict(), as_json, text)
+    emit(v.to_dict(), as_json, text)
 
 
 @ballot_app.command("close")
@@ -552,7 +544,7 @@ def ballot_close(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     uow = open_uow(db)
     services.close_ballot(uow, ballot_id, moment(at))
     view = pc.show_plan_ballot(uow, ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_lines(view))
+    emit(view.to_dict(), as_json, _ballot_lines(view))
 
 
 @ballot_app.command("show")
@@ -561,7 +553,7 @@ def ballot_show(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = None,
                 as_json: JsonOpt = False) -> None:
     """A plan ballot: options, electorate and weights; after the close the roll call."""
     view = pc.show_plan_ballot(open_uow(db), ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_lines(view))
+    emit(view.to_dict(), as_json, _ballot_lines(view))
 
 
 # -- targets, tracing, reports --------------------------------------------------------------
@@ -573,7 +565,7 @@ def targets_publish(period_id: Annotated[str, typer.Argument()], db: DbOpt = Non
                     at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """Publish the adopted plan's targets to the workplaces."""
     v = pc.publish_targets(open_uow(db), period_id, moment(at))
-    _emit(v.to_dict(), as_json, f"{v.targets} targets of {v.workplaces} workplaces published "
+    emit(v.to_dict(), as_json, f"{v.targets} targets of {v.workplaces} workplaces published "
                                 f"(revision {v.revision}, {', '.join(v.sub_periods)}); "
                                 f"sha256 {v.sha256}")
 
@@ -589,7 +581,7 @@ def targets_show(
     """A workplace's targets: output by sub-period, inputs and suppliers, needs served."""
     views = pc.workplace_targets(open_uow(db), period_id, workplace, revision=revision)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     for t in views:
         console.print(f"[bold]{t.workplace}: {quantity_text(t.output)} {t.unit} of "
@@ -619,7 +611,7 @@ def trace(
     """Every unit of a target traced to the needs it serves (through the Leontief inverse)."""
     t = pc.trace_target(open_uow(db), period_id, workplace, product, limit=top)
     if as_json:
-        _emit(t.to_dict(), True, "")
+        emit(t.to_dict(), True, "")
         return
     console.print(f"{workplace}/{product}: {quantity_text(t.output)} planned, "
                   f"{quantity_text(t.traced)} traced ({quantity_text(t.direct)} delivered "
@@ -643,7 +635,7 @@ def report(
     from councilplan.io.plan_files import read_reports_csv
 
     v = pc.report_output(open_uow(db), period_id, read_reports_csv(reports), moment(at))
-    _emit(v.to_dict(), as_json, f"{v.reports} reports of {v.workplaces} workplaces taken"
+    emit(v.to_dict(), as_json, f"{v.reports} reports of {v.workplaces} workplaces taken"
                                 + (f" ({v.replaced} replace earlier ones)" if v.replaced
                                    else ""))
 
@@ -660,7 +652,7 @@ def progress_command(
     """Fulfilment of the plan so far: targets against reports."""
     v = pc.plan_progress(open_uow(db), period_id, through=through, workplace=workplace)
     if as_json:
-        _emit(v.to_dict(), True, "")
+        emit(v.to_dict(), True, "")
         return
     console.print(f"through {', '.join(v.through) or '(nothing reported)'}: {v.behind} of "
                   f"{v.targets} targets behind plan")
@@ -681,7 +673,7 @@ def replan(
     """Open a re-plan of the rest of the period from the actuals (then compute variants
     and put them to the vote, as for the first plan)."""
     v = pc.start_replan(open_uow(db), period_id, start, moment(at))
-    _emit(v.to_dict(), as_json,
+    emit(v.to_dict(), as_json,
           f"revision {v.revision} of {period_id} opened: re-plans {', '.join(v.covers)} "
           f"({100 * v.share:.1f}% of the period)"
           + (f"; {len(v.unreported)} targets were not reported (counted as nothing made)"

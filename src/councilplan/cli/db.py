@@ -1,5 +1,5 @@
 """``councilplan db ...``: the database -- migrations; and the ``--db`` / ``--at`` options
-the council and audit commands share.
+the council and audit commands share, with the helpers for their arguments and output.
 
 ``--db`` takes a SQLAlchemy URL (``postgresql+psycopg://user@host/db``) or a SQLite
 file path; without it ``$COUNCILPLAN_DATABASE_URL``, else ``councilplan.db`` here.
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine
@@ -26,7 +28,9 @@ from councilplan.store import (
     upgrade,
 )
 
-__all__ = ["AtOpt", "DbOpt", "JsonOpt", "app", "moment", "open_uow"]
+__all__ = [
+    "AtOpt", "DbOpt", "JsonOpt", "app", "emit", "moment", "money", "open_uow", "share",
+]
 
 app = typer.Typer(help="The database: create or migrate its schema.", no_args_is_help=True)
 
@@ -47,6 +51,34 @@ def moment(at: str | None) -> datetime:
     except ValueError:
         raise InvalidInput("not a time", [Problem("--at", f"{at!r} is not ISO-8601")]) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def emit(data: Any, as_json: bool, text: str) -> None:
+    """Print ``data`` as JSON under ``--json``, else the human ``text``."""
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(text)
+
+
+def money(text: str, where: str) -> Decimal:
+    """An amount given on the command line (option ``where``), exact."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput("not an amount", [Problem(where, f"{text!r}")]) from None
+    if not value.is_finite():
+        raise InvalidInput("not an amount", [Problem(where, f"{text!r}")])
+    return value
+
+
+def share(text: str) -> Fraction:
+    """``--threshold`` as an exact share (``1/10``, ``0.25``)."""
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise InvalidInput("not a share",
+                           [Problem("--threshold", f"{text!r}: e.g. 1/10")]) from None
 
 
 _ENGINES: dict[str, Engine] = {}

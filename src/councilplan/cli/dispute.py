@@ -30,19 +30,16 @@ arguments into service calls and views into lines, tables or JSON.
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from councilplan import services
-from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, moment, open_uow
+from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, money, open_uow, share
 from councilplan.cli.errors import handle_errors
 from councilplan.councils.counting import DEFAULT_METHOD, Method
 from councilplan.councils.strike_ballot import ActionForm, StrikeBallotKind
@@ -84,36 +81,11 @@ console = Console()
 MemberArgs = Annotated[list[str], typer.Argument(help="member ids")]
 
 
-def _emit(data: Any, as_json: bool, text: str) -> None:
-    if as_json:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        typer.echo(text)
-
-
-def _money(text: str, where: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput("not an amount", [Problem(where, f"{text!r}")]) from None
-    if not value.is_finite():
-        raise InvalidInput("not an amount", [Problem(where, f"{text!r}")])
-    return value
-
-
 def _day(text: str, where: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput("not a date", [Problem(where, f"{text!r}: use YYYY-MM-DD")]) from None
-
-
-def _share(text: str) -> Fraction:
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise InvalidInput("not a share",
-                           [Problem("--threshold", f"{text!r}: e.g. 1/10")]) from None
 
 
 # -- disputes -----------------------------------------------------------------------------
@@ -144,7 +116,7 @@ def open_command(
     view = services.open_dispute(open_uow(db), dispute_id, council, employer, demand,
                                  jurisdiction, sector, moment(at), timezone=timezone,
                                  union_mandate_months=union_mandate_months, currency=currency)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"dispute {view.dispute_id} with {view.employer} opened ({', '.join(view.council_ids)});"
           f" ballots now under {view.rules_title} [{view.rules}]")
 
@@ -158,7 +130,7 @@ def list_command(
     """Every dispute: employer, councils, status, strikers on the roster, rule set."""
     views = services.list_disputes(open_uow(db), moment(at), council)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     table = Table("dispute", "employer", "councils", "status", "strikers", "rules")
     for v in views:
@@ -217,7 +189,7 @@ def show_command(
     """One dispute: demands, roster, committee, offers, ballots, mandates, calls, fund."""
     detail = services.show_dispute(open_uow(db), dispute_id, moment(at), window_weeks=weeks)
     if as_json:
-        _emit(detail.to_dict(), True, "")
+        emit(detail.to_dict(), True, "")
     else:
         _print_detail(detail)
 
@@ -233,7 +205,7 @@ def settle_command(
 ) -> None:
     """Record the settlement on an offer: refused unless a strikers' ballot accepted it."""
     view = services.settle(open_uow(db), dispute_id, offer, moment(at), ballot_id=ballot)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"dispute {dispute_id} settled on offer {view.offer_id} (accepted in ballot "
           f"{view.ballot_id}; terms sha256 {view.terms_sha256})")
 
@@ -253,7 +225,7 @@ def rules_command(
         raise InvalidInput("name --jurisdiction, --sector and --on together to choose one")
     views = services.rule_sets(jurisdiction, sector, day)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
         return
     for v in views:
         typer.echo(f"{v.key}: {v.title}\n  {v.jurisdiction}, {v.sectors}; {v.dates}\n"
@@ -274,7 +246,7 @@ def _roster_text(view: RosterView, verb: str) -> str:
 def _roster_command(kind: str, verb: str, dispute_id: str, members: list[str],
                     db: str | None, at: str | None, as_json: bool) -> None:
     view = record_roster_change(open_uow(db), dispute_id, members, kind, moment(at))
-    _emit(view.to_dict(), as_json, _roster_text(view, f"{', '.join(members)} {verb}"))
+    emit(view.to_dict(), as_json, _roster_text(view, f"{', '.join(members)} {verb}"))
 
 
 @roster_app.command("join")
@@ -319,7 +291,7 @@ def roster_show(
     """The roster at --at: who is on strike, and everybody ever on it."""
     view = services.roster_of(open_uow(db), dispute_id, moment(at))
     if as_json:
-        _emit(view.to_dict(), True, "")
+        emit(view.to_dict(), True, "")
         return
     table = Table("member", "name", "status", "since", title=f"roster of {dispute_id}: "
                   f"{view.size} on strike, sha256 {view.sha256[:16]}...")
@@ -349,7 +321,7 @@ def committee_seat(
     view = services.define_committee_seat(open_uow(db), dispute_id, seat_id, title, moment(at),
                                           term_length=timedelta(days=term_days),
                                           election_lead=timedelta(days=lead_days))
-    _emit(view.to_dict(), as_json, f"committee seat {seat_id} of {dispute_id} defined "
+    emit(view.to_dict(), as_json, f"committee seat {seat_id} of {dispute_id} defined "
           f"({term_days}-day term)")
 
 
@@ -370,7 +342,7 @@ def committee_election(
     view = services.open_committee_election(open_uow(db), dispute_id, seats, names, now,
                                             now + timedelta(days=days), method=method.value,
                                             ballot_id=ballot_id)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"committee election {view.ballot_id} open until {view.closes_at:%Y-%m-%d %H:%M} UTC;"
           f" electorate: {view.electorate_size} strikers, sha256 {view.electorate_hash}\n"
           f"cast with: councilplan council election cast {view.ballot_id} MEMBER RANKING...")
@@ -383,7 +355,7 @@ def committee_show(dispute_id: Annotated[str, typer.Argument()], db: DbOpt = Non
     """The committee's seats and who holds them (and whether they are still strikers)."""
     detail = services.show_dispute(open_uow(db), dispute_id, moment(at))
     if as_json:
-        _emit([s.to_dict() for s in detail.committee], True, "")
+        emit([s.to_dict() for s in detail.committee], True, "")
         return
     table = Table("seat", "title", "holder", "mandate", "term end", "on roster")
     for s in detail.committee:
@@ -406,9 +378,9 @@ def committee_recall(
 ) -> None:
     """Open a petition to recall a committee member; the strikers sign it."""
     view = services.open_recall_petition(open_uow(db), mandate_id, by, moment(at),
-                                         petition_id=petition_id, threshold=_share(threshold),
+                                         petition_id=petition_id, threshold=share(threshold),
                                          window=timedelta(days=window_days))
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"petition {view.petition_id} against {mandate_id} opened: {view.required} of "
           f"{view.constituency_size} strikers must sign by {view.closes_at:%Y-%m-%d %H:%M} UTC")
 
@@ -427,7 +399,7 @@ def committee_sign(
     text = f"{member_id} signed {petition_id}: {view.signatures} of {view.required}"
     if view.ballot_id:
         text += f"; threshold reached, recall ballot {view.ballot_id} is open"
-    _emit(view.to_dict(), as_json, text)
+    emit(view.to_dict(), as_json, text)
 
 
 # -- offers ---------------------------------------------------------------------------------
@@ -470,7 +442,7 @@ def offer_record(
         open_uow(db), dispute_id, text, summary, now,
         received_at=None if received is None else moment(received), recorded_by=by,
         offer_id=offer_id)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"offer {view.offer_id} recorded and published to {view.published_to} strikers "
           f"(text sha256 {view.text_sha256})")
 
@@ -482,7 +454,7 @@ def offer_list(dispute_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     """The dispute's offers in the order they arrived."""
     views = services.list_offers(open_uow(db), dispute_id)
     if as_json:
-        _emit([v.to_dict() for v in views], True, "")
+        emit([v.to_dict() for v in views], True, "")
     else:
         _print_offers(views)
 
@@ -495,7 +467,7 @@ def offer_show(offer_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     o = services.show_offer(open_uow(db), offer_id)
     decided = (f"{o.status} by ballot {o.ballot_id} at {o.decided_at:%Y-%m-%d %H:%M}"
                if o.decided_at else o.status)
-    _emit(o.to_dict(), as_json,
+    emit(o.to_dict(), as_json,
           f"offer {o.offer_id} in dispute {o.dispute_id}, received "
           f"{o.received_at:%Y-%m-%d %H:%M} UTC: {decided}; published to {o.published_to} "
           f"strikers\nsummary: {o.summary}\ntext (sha256 {o.text_sha256}):\n{o.text}")
@@ -545,7 +517,7 @@ def ballot_open(
     view = services.open_strike_ballot(open_uow(db), dispute_id, kind, now,
                                        now + timedelta(days=days), form=form, offer_id=offer,
                                        ballot_id=ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_text(view))
+    emit(view.to_dict(), as_json, _ballot_text(view))
 
 
 @ballot_app.command("cast")
@@ -561,7 +533,7 @@ def ballot_cast(
     """Cast a striker's vote; prints the receipt token -- keep it secret."""
     receipt = services.cast_vote(open_uow(db), ballot_id, member_id, choice.strip().lower(),
                                  moment(at), previous=replace)
-    _emit({"ballot_id": ballot_id, "receipt_token": receipt.token_hex, "code": receipt.code},
+    emit({"ballot_id": ballot_id, "receipt_token": receipt.token_hex, "code": receipt.code},
           as_json,
           f"vote cast in {ballot_id}\nreceipt token (keep it secret): {receipt.token_hex}\n"
           f"receipt code (appears in the published ballots): {receipt.code}")
@@ -575,7 +547,7 @@ def ballot_close(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     uow = open_uow(db)
     services.close_ballot(uow, ballot_id, moment(at))
     notice = services.results_notice(uow, ballot_id)
-    _emit(notice.to_dict(), as_json, notice.statement)
+    emit(notice.to_dict(), as_json, notice.statement)
 
 
 @ballot_app.command("notice")
@@ -585,7 +557,7 @@ def ballot_notice(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = None,
     """The results notice: entitled, cast, yes, no, spoilt, turnout, each threshold met or
     missed, and when the mandate expires."""
     notice = services.results_notice(open_uow(db), ballot_id)
-    _emit(notice.to_dict(), as_json, notice.statement)
+    emit(notice.to_dict(), as_json, notice.statement)
 
 
 @ballot_app.command("show")
@@ -594,7 +566,7 @@ def ballot_show(ballot_id: Annotated[str, typer.Argument()], db: DbOpt = None,
                 as_json: JsonOpt = False) -> None:
     """A strikers' ballot: question, rule set, electorate hash and size, status."""
     view = services.show_strike_ballot(open_uow(db), ballot_id)
-    _emit(view.to_dict(), as_json, _ballot_text(view))
+    emit(view.to_dict(), as_json, _ballot_text(view))
 
 
 # -- mandates and action ---------------------------------------------------------------------
@@ -606,7 +578,7 @@ def mandate_extend(ballot_id: Annotated[str, typer.Argument(help="the ballot tha
                    db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False) -> None:
     """Record the employer's agreement to the longer mandate (before it expires)."""
     view = services.extend_mandate(open_uow(db), ballot_id, moment(at))
-    _emit(view.to_dict(), as_json, f"mandate of ballot {ballot_id} extended by agreement: "
+    emit(view.to_dict(), as_json, f"mandate of ballot {ballot_id} extended by agreement: "
           f"action up to and including {view.last_day}")
 
 
@@ -626,7 +598,7 @@ def action_call(
     view = services.call_action_days(open_uow(db), dispute_id, form, _day(first, "--from"),
                                      _day(last, "--to"), moment(at),
                                      notice_agreed=notice_agreed, call_id=call_id)
-    _emit(view.to_dict(), as_json,
+    emit(view.to_dict(), as_json,
           f"{form.words} called from {first} to {last} ({view.call_id}) under the mandate of "
           f"ballot {view.ballot_id}")
 
@@ -643,9 +615,9 @@ def fund_contribute(
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Money into the strike fund."""
-    view = services.contribute(open_uow(db), dispute_id, _money(amount, "AMOUNT"), source,
+    view = services.contribute(open_uow(db), dispute_id, money(amount, "AMOUNT"), source,
                                moment(at))
-    _emit(view.to_dict(), as_json, f"{view.amount} into the strike fund of {dispute_id}")
+    emit(view.to_dict(), as_json, f"{view.amount} into the strike fund of {dispute_id}")
 
 
 @fund_app.command("pay")
@@ -660,8 +632,8 @@ def fund_pay(
 ) -> None:
     """Strike pay to a striker for a period (once per period, never beyond the fund)."""
     view = services.pay_strike_pay(open_uow(db), dispute_id, member_id, period,
-                                   _money(amount, "AMOUNT"), moment(at))
-    _emit(view.to_dict(), as_json, f"{view.amount} strike pay to {member_id} for {view.period}")
+                                   money(amount, "AMOUNT"), moment(at))
+    emit(view.to_dict(), as_json, f"{view.amount} strike pay to {member_id} for {view.period}")
 
 
 @fund_app.command("pay-all")
@@ -674,12 +646,12 @@ def fund_pay_all(
 ) -> None:
     """Strike pay for a period to every striker on the roster in it not yet paid for it."""
     view = services.pay_strike_pay_run(open_uow(db), dispute_id, period,
-                                       _money(amount, "AMOUNT"), moment(at))
+                                       money(amount, "AMOUNT"), moment(at))
     text = (f"{view.amount} strike pay for {view.period} to {len(view.paid)} strikers: "
             f"{view.total} in all")
     if view.skipped:
         text += f"; {len(view.skipped)} paid for it already: {', '.join(view.skipped)}"
-    _emit(view.to_dict(), as_json, text)
+    emit(view.to_dict(), as_json, text)
 
 
 @fund_app.command("runway")
@@ -691,4 +663,4 @@ def fund_runway(
 ) -> None:
     """The fund's balance, recent weekly outflow and runway (balance / weekly outflow)."""
     view = services.fund_of(open_uow(db), dispute_id, moment(at), window_weeks=weeks)
-    _emit(view.to_dict(), as_json, "\n".join(view.lines))
+    emit(view.to_dict(), as_json, "\n".join(view.lines))
