@@ -41,6 +41,7 @@ __all__ = [
     "form_council",
     "leave",
     "may_open_election",
+    "may_set_pay",
     "my_ballots",
     "my_councils",
     "open_election",
@@ -50,9 +51,11 @@ __all__ = [
     "papers",
     "pay_cap",
     "report_wage",
+    "require_pay_setter",
     "review_pay",
     "see_ballot",
     "see_council",
+    "see_mandate",
     "see_motion",
     "see_petition",
     "set_pay",
@@ -117,7 +120,20 @@ def pay_cap(me: Principal, uow: UnitOfWork, mandate_id: str, period: str) -> vie
     return services.pay_cap_for(uow, mandate_id, period)
 
 
-def _may_set_pay(me: Principal, uow: UnitOfWork, mandate_id: str) -> None:
+def see_mandate(me: Principal, uow: UnitOfWork, mandate_id: str, now: datetime, *,
+                period: str | None = None) -> views.MandateView:
+    """A mandate's term, pay and cap, seen by those who see its council."""
+    mandate = council_of_mandate(uow, mandate_id)
+    me.require_sees(mandate.council_id, f"see mandate {mandate_id}")
+    return services.show_mandate(uow, mandate_id, now, period=period)
+
+
+def may_set_pay(me: Principal, mandate: views.MandateView) -> bool:
+    """The council's officers set and review pay, never the holder's own."""
+    return me.runs(mandate.council_id) and mandate.holder_id != me.member_id
+
+
+def require_pay_setter(me: Principal, uow: UnitOfWork, mandate_id: str) -> None:
     mandate = council_of_mandate(uow, mandate_id)
     me.require_runs(mandate.council_id, f"set the pay of {mandate_id}")
     if mandate.holder_id == me.member_id:
@@ -126,13 +142,13 @@ def _may_set_pay(me: Principal, uow: UnitOfWork, mandate_id: str) -> None:
 
 def set_pay(me: Principal, uow: UnitOfWork, mandate_id: str, period: str, amount: Decimal,
             now: datetime) -> views.PayView:
-    _may_set_pay(me, uow, mandate_id)
+    require_pay_setter(me, uow, mandate_id)
     return services.set_pay(uow, mandate_id, period, amount, now)
 
 
 def review_pay(me: Principal, uow: UnitOfWork, mandate_id: str, period: str, next_period: str,
                now: datetime) -> views.PayView | None:
-    _may_set_pay(me, uow, mandate_id)
+    require_pay_setter(me, uow, mandate_id)
     return services.review_mandate_pay(uow, mandate_id, period, next_period, now)
 
 

@@ -45,7 +45,7 @@ Read models
     :func:`list_councils`, :func:`show_council`, :func:`list_members`,
     :func:`list_mandates`, :func:`list_ballots`, :func:`show_ballot`,
     :func:`list_petitions`, :func:`show_petition`, :func:`list_motions`,
-    :func:`show_motion`, :func:`elections_due_now`, :func:`audit_page`
+    :func:`show_motion`, :func:`show_mandate`, :func:`elections_due_now`, :func:`audit_page`
 """
 
 from councilplan.services.audit import (
@@ -90,7 +90,7 @@ from councilplan.services.disputes import (
     show_strike_ballot,
 )
 from councilplan.services.elections import elections_due_now, open_election
-from councilplan.services.mandates import list_mandates, tick
+from councilplan.services.mandates import list_mandates, show_mandate, tick
 from councilplan.services.motions import (
     list_motions,
     open_motion_ballot,
@@ -183,6 +183,7 @@ __all__ = [
     "show_ballot",
     "show_council",
     "show_dispute",
+    "show_mandate",
     "show_motion",
     "show_offer",
     "show_petition",

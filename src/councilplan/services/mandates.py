@@ -23,7 +23,7 @@ from councilplan.services.pay import cap_view, current_cap
 from councilplan.services.views import MandateView, PayView, TickReport
 from councilplan.store.unit_of_work import UnitOfWork
 
-__all__ = ["list_mandates", "mandate_view", "tick"]
+__all__ = ["list_mandates", "mandate_view", "show_mandate", "tick"]
 
 
 def mandate_view(uow: UnitOfWork, m: Mandate, now: datetime,
@@ -52,6 +52,13 @@ def list_mandates(uow: UnitOfWork, council_id: str, now: datetime, *,
         uow.councils.get(council_id)
         return tuple(mandate_view(uow, m, now, period)
                      for m in uow.mandates.of_council(council_id))
+
+
+def show_mandate(uow: UnitOfWork, mandate_id: str, now: datetime, *,
+                 period: str | None = None) -> MandateView:
+    """One mandate: its term, status at ``now``, pay set, and the cap for ``period``."""
+    with uow.reading():
+        return mandate_view(uow, uow.mandates.get(mandate_id), now, period)
 
 
 def tick(uow: UnitOfWork, now: datetime) -> TickReport:

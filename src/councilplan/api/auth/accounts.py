@@ -161,9 +161,28 @@ def session_account(uow: UnitOfWork, session_hash: str, now: datetime,
 
 
 def change_password(uow: UnitOfWork, passwords: Passwords, account: Account, current: str,
-                    new: str, cache: SessionCache | None = None) -> None:
-    """Change the password (the current one is checked); every session of the account ends."""
+                    new: str, cache: SessionCache | None = None, *,
+                    now: datetime | None = None, failures_per_hour: int | None = None) -> None:
+    """Change the password (the current one is checked); every session of the account ends.
+
+    With ``now`` and ``failures_per_hour``, a wrong current password counts as a failed
+    login of the account, and the change is refused once the account has had that many in
+    the hour (as logging in is), so a stolen session cannot guess the password."""
+    throttled = now is not None and failures_per_hour is not None
+    if throttled:
+        assert now is not None
+        assert failures_per_hour is not None
+        with uow.reading():
+            count, oldest = uow.accounts.failures_since(account.username, now - HOUR)
+        if count >= failures_per_hour:
+            wait = HOUR - (now - oldest) if oldest is not None else HOUR
+            raise LoginThrottled(f"too many failed logins for {account.username}: try again "
+                                 "later", max(1, math.ceil(wait.total_seconds())))
     if not passwords.check(account.password_hash, current):
+        if throttled:
+            assert now is not None
+            with uow.bookkeeping():
+                uow.accounts.add_failure(account.username, now)
         raise LoginFailed("the current password is wrong",
                           [Problem("current_password", "wrong password")])
     _check_password_rules(new)

@@ -31,6 +31,17 @@ def mandates(council_id: IdPath, me: Me, uow: UoW, now: Now,
     return answer_all(services.list_mandates(uow, council_id, now, period=period))
 
 
+@router.get("/mandates/{mandate_id}", response_model=view_model(MandateView),
+            summary="One mandate")
+def mandate(mandate_id: IdPath, me: Me, uow: UoW, now: Now,
+            period: Annotated[Period | None,
+                              Query(description="the pay period of the cap")] = None
+            ) -> JSONResponse:
+    """Its seat, holder, term, status, pay set, and the cap for ``period`` (when
+    reported)."""
+    return answer(actions.see_mandate(me, uow, mandate_id, now, period=period))
+
+
 @router.get("/mandates/{mandate_id}/pay-cap", response_model=view_model(PayCapView),
             summary="The cap on a mandate's pay")
 def pay_cap(mandate_id: IdPath, me: Me, uow: UoW,

@@ -70,11 +70,13 @@ def logout(request: Request, uow: UoW, state: State) -> Response:
 
 @router.post("/password", status_code=204, summary="Change my password",
              dependencies=[Depends(csrf_protect)])
-def password(body: PasswordIn, uow: UoW, state: State, request: Request) -> Response:
-    """Change the password; every session of the account ends (log in again)."""
+def password(body: PasswordIn, uow: UoW, state: State, request: Request, now: Now) -> Response:
+    """Change the password; every session of the account ends (log in again). A wrong
+    current password counts as a failed login (at most so many per account per hour)."""
     account = require_account(request)
     change_password(uow, state.passwords, account, body.current_password, body.new_password,
-                    state.sessions)
+                    state.sessions, now=now,
+                    failures_per_hour=state.settings.login_failures_per_hour)
     response = Response(status_code=204)
     clear_session_cookie(response, state.settings)
     return response

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 
 from councilplan.api.web.pages import audit, auth, ballots, councils, home, petitions
 
+from . import account, mandates, members, motions, seats  # the council pages added
+
 __all__ = ["PAGES"]
 
 PAGES: tuple[APIRouter, ...] = (
@@ -16,4 +18,9 @@ PAGES: tuple[APIRouter, ...] = (
     ballots.router,
     petitions.router,
     audit.router,
+    account.router,
+    motions.router,
+    members.router,
+    seats.router,
+    mandates.router,
 )

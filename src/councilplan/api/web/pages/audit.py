@@ -12,7 +12,7 @@ from councilplan import services
 from councilplan.api.deps import State, UoW, require_account
 from councilplan.api.jobs import Progress
 from councilplan.api.schemas import IdPath
-from councilplan.api.web.pages._forms import page_router
+from councilplan.api.web.pages._forms import page_router, signed_in
 from councilplan.api.web.render import page, redirect
 from councilplan.store import UnitOfWork
 
@@ -28,6 +28,7 @@ def audit(request: Request, uow: UoW, state: State,
           after: Annotated[int, Query(ge=0, le=2**62)] = 0,
           job: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     account = require_account(request)
+    signed_in(request)  # the page's navigation shows who is signed in
     size, entries = services.audit_page(uow, after=after, limit=PAGE)
     rows = [{"sequence": s, "hash": h, "event": json.loads(c)} for s, h, c in entries]
     last = state.extra.get(f"verify:{account.account_id}")
@@ -53,6 +54,7 @@ def verify(request: Request, state: State) -> Response:
 @router.get("/jobs/{job_id}")
 def job(request: Request, job_id: IdPath, state: State) -> Response:
     account = require_account(request)
+    signed_in(request)
     found = state.jobs.get(job_id, account.account_id).to_dict()
     partial = request.headers.get("hx-request") == "true"
     return page(request, "job_progress.html" if partial else "job.html", {"job": found})

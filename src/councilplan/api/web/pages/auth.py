@@ -28,10 +28,11 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str | None = None) -> Response:
+def login_page(request: Request, next: str | None = None, changed: str | None = None
+               ) -> Response:
     if get_account(request) is not None:
         return redirect(_safe_next(next))
-    return page(request, "login.html", {"next": _safe_next(next)})
+    return page(request, "login.html", {"next": _safe_next(next), "changed": changed == "1"})
 
 
 @router.post("/login")

@@ -32,7 +32,10 @@ def council_context(request: Request, uow: UoW, now: Now, council_id: str,
     me = signed_in(request)
     period = _period(now, period)
     detail = actions.see_council(me, uow, council_id, now, period=period)
-    names = {m.member_id: m.name for m in detail.members}
+    motions = services.list_motions(uow, council_id)
+    names = services.member_names(uow, {*(m.holder_id for m in detail.mandates),
+                                        *(m.proposed_by for m in motions)})
+    names.update({m.member_id: m.name for m in detail.members})
     seats = {s.seat_id: s for s in detail.seats}
     live = [m for m in detail.mandates if m.status in ("active", "pending")]
     voting_for = {b.subject_id for b in detail.ballots if b.status == "open"}
@@ -42,11 +45,15 @@ def council_context(request: Request, uow: UoW, now: Now, council_id: str,
         "elections_due": [e for e in detail.elections_due if e.seat_id not in voting_for],
         "period": period, "names": names,
         "seats": seats, "live_mandates": live, "past_mandates": past,
-        "motions": services.list_motions(uow, council_id),
+        "holders": {m.mandate_id: m.holder_id for m in detail.mandates},
+        "open_petitions": {p.mandate_id: p for p in detail.petitions if p.status == "open"},
+        "motions": motions,
         "runs": me.runs(council_id),
+        "constituent": me.is_constituent(council_id),
         "may_open_election": actions.may_open_election(me, uow, council_id, now),
         "methods": [m.value for m in Method], "default_method": DEFAULT_METHOD.value,
         "parent": detail.council.parent_id,
+        "council_names": {c.council_id: c.name for c in services.list_councils(uow)},
     }
 
 
@@ -123,30 +130,4 @@ def open_election(request: Request, council_id: IdPath, uow: UoW, now: Now,
     except CouncilplanError as exc:
         return refused(request, exc, "council.html",
                        lambda: council_context(request, uow, now, council_id, None), "election")
-    return redirect(f"/ballots/{view.ballot_id}")
-
-
-@router.post("/councils/{council_id}/motions")
-def table_motion(request: Request, council_id: IdPath, uow: UoW, now: Now,
-                 text: Annotated[str, Form(min_length=1, max_length=20_000)]) -> Response:
-    me = signed_in(request)
-    try:
-        actions.table_motion(me, uow, council_id, text, now)
-    except CouncilplanError as exc:
-        return refused(request, exc, "council.html",
-                       lambda: council_context(request, uow, now, council_id, None), "motion")
-    return redirect(f"/councils/{council_id}#motions")
-
-
-@router.post("/motions/{motion_id}/ballot")
-def motion_ballot(request: Request, motion_id: IdPath, uow: UoW, now: Now,
-                  days: Annotated[float, Form(gt=0, le=366)] = 7.0) -> Response:
-    me = signed_in(request)
-    found = actions.see_motion(me, uow, motion_id)
-    try:
-        view = actions.open_motion_ballot(me, uow, motion_id, now, days=days)
-    except CouncilplanError as exc:
-        return refused(request, exc, "council.html",
-                       lambda: council_context(request, uow, now, found.council_id, None),
-                       f"motion-{motion_id}")
     return redirect(f"/ballots/{view.ballot_id}")
