@@ -52,6 +52,7 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/councils/{council_id}/seats"): (RUN_MILL, {"seat_id": "mill/t",
                                                               "title": "Treasurer"}),
     ("GET", "/api/councils/{council_id}/mandates"): (SEE_MILL, None),
+    ("GET", "/api/mandates/{mandate_id}"): (SEE_MILL, None),
     ("GET", "/api/mandates/{mandate_id}/pay-cap"): (SEE_MILL, None),
     ("POST", "/api/mandates/{mandate_id}/pay"): (RUN_MILL, {"period": PERIOD, "amount": "1.00"}),
     ("POST", "/api/mandates/{mandate_id}/pay-review"): (RUN_MILL, {"period": PERIOD,

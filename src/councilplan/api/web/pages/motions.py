@@ -4,6 +4,7 @@ the vote (its council's officers or its proposer)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import Form, Request
@@ -25,6 +26,7 @@ __all__ = ["router"]
 router = page_router()
 
 MAX_TEXT = 20_000
+_NEW_AMENDMENT = re.compile(r"am-[0-9a-f]{16}")  # services.ids.new_id("am")
 
 
 def motions_context(request: Request, uow: UoW, now: Now, council_id: str) -> dict[str, Any]:
@@ -113,9 +115,17 @@ def amend(request: Request, motion_id: IdPath, uow: UoW, now: Now,
         new = _text(new_text, "new_text", required=old is None)
         actions.amend_motion(me, uow, motion_id, old, new, now)
     except CouncilplanError as exc:
+        _name_the_text(exc)
         return refused(request, exc, "motion.html",
                        lambda: motion_context(request, uow, now, motion_id), "amend")
     return redirect(f"/motions/{motion_id}#amendments")
+
+
+def _name_the_text(exc: CouncilplanError) -> None:
+    """The rules name the new amendment (its fresh id) where its text is at fault (it does
+    not occur once in the motion, or changes nothing): the form calls that "old_text"."""
+    exc.problems = tuple(Problem("old_text", p.message) if _NEW_AMENDMENT.fullmatch(p.where)
+                         else p for p in exc.problems)
 
 
 @router.post("/motions/{motion_id}/ballot")
