@@ -3,7 +3,6 @@ recall petitions, motions; the forms its members and officers use."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
@@ -13,10 +12,11 @@ from councilplan import services
 from councilplan.api import actions
 from councilplan.api.deps import Now, UoW
 from councilplan.api.schemas import IdPath
+from councilplan.api.web.pages import _fields as fields
 from councilplan.api.web.pages._forms import page_router, refused, signed_in
 from councilplan.api.web.render import page, redirect
 from councilplan.councils.counting import DEFAULT_METHOD, Method
-from councilplan.errors import CouncilplanError, InvalidInput, Problem
+from councilplan.errors import CouncilplanError
 
 __all__ = ["router"]
 
@@ -63,17 +63,6 @@ def council(request: Request, council_id: IdPath, uow: UoW, now: Now,
     return page(request, "council.html", council_context(request, uow, now, council_id, period))
 
 
-def _amount(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        raise InvalidInput("not an amount", [Problem("amount", f"{text!r}: e.g. 2400.00")]
-                           ) from None
-    if not value.is_finite() or value < 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput("not an amount", [Problem("amount", f"{text!r}: e.g. 2400.00")])
-    return value
-
-
 @router.post("/councils/{council_id}/pay")
 def set_pay(request: Request, council_id: IdPath, uow: UoW, now: Now,
             mandate_id: Annotated[str, Form(max_length=64)],
@@ -81,7 +70,8 @@ def set_pay(request: Request, council_id: IdPath, uow: UoW, now: Now,
             amount: Annotated[str, Form(max_length=32)]) -> Response:
     me = signed_in(request)
     try:
-        actions.set_pay(me, uow, mandate_id, period, _amount(amount), now)
+        actions.require_pay_setter(me, uow, mandate_id)
+        actions.set_pay(me, uow, mandate_id, period, fields.amount(amount), now)
     except CouncilplanError as exc:
         return refused(request, exc, "council.html",
                        lambda: council_context(request, uow, now, council_id, period),
@@ -95,7 +85,7 @@ def report_wage(request: Request, council_id: IdPath, uow: UoW, now: Now,
                 amount: Annotated[str, Form(max_length=32)]) -> Response:
     me = signed_in(request)
     try:
-        actions.report_wage(me, uow, me.member_id, period, _amount(amount), now)
+        actions.report_wage(me, uow, me.member_id, period, fields.amount(amount), now)
     except CouncilplanError as exc:
         return refused(request, exc, "council.html",
                        lambda: council_context(request, uow, now, council_id, period), "wage")
