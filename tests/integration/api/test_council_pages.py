@@ -8,7 +8,7 @@ refusal comes back on the same page, naming the field at fault, with nothing wri
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 
 import pytest
@@ -28,6 +28,7 @@ class Browser:
 
     def __init__(self, client: Client) -> None:
         self.client = client
+        self.headers: Mapping[str, str] = {}  # of the last response to a form
         client.headers.pop("X-CSRF-Token", None)
 
     def get(self, path: str) -> str:
@@ -41,6 +42,7 @@ class Browser:
         assert token is not None
         r = self.client.post(action, data={"csrf_token": token[1], **data},
                              follow_redirects=False)
+        self.headers = r.headers
         return r.status_code, r.headers.get("location", ""), r.text
 
 
@@ -284,3 +286,63 @@ def test_the_mandate_page_shows_term_pay_cap_and_reviews_the_pay(
     assert status == 303
     assert "review=within" in location
     assert "within the cap" in officer.get(location)
+
+
+def test_a_forbidden_form_says_who_may(any_db: tuple[Callable[[str | None], Client], World,
+                                                     UnitOfWork]) -> None:
+    client_for, _, uow = any_db
+    member = Browser(client_for("member"))
+    status, _, body = member.post("/councils/mill", "/councils/mill/seats", {
+        "seat_id": "mill/x", "title": "X", "kind": "office", "term_days": "30",
+        "lead_days": "7"})
+    assert status == 403
+    assert "only the officers of council mill" in _alert(body)
+    assert all(s.seat_id != "mill/x" for s in services.show_council(uow, "mill", NOW).seats)
+
+
+def test_the_cap_falling_below_the_pay_lowers_it_from_the_next_period(
+        any_db: tuple[Callable[[str | None], Client], World, UnitOfWork]) -> None:
+    client_for, fed, uow = any_db
+    for member in ("m1", "m2", "m3", "m4"):  # a lean month: the cap falls below 1500.00
+        services.report_wage(uow, member, "2025-03", Decimal("1000.00"), NOW)
+    officer = Browser(client_for("officer"))
+    path = f"/mandates/{fed.delegate_mandate}?period=2025-03"
+    page = officer.get(path)
+    assert "below the pay now" in page
+    assert 'value="2025-04"' in page  # the next period, offered
+    status, location, _ = officer.post(path, f"/mandates/{fed.delegate_mandate}/pay-review",
+                                       {"period": "2025-03", "next_period": "2025-04"})
+    assert status == 303
+    assert "review=lowered" in location
+    assert "lowered to the cap" in officer.get(location)
+    latest = services.show_mandate(uow, fed.delegate_mandate, NOW).pay[-1]
+    assert (latest.period, latest.amount) == ("2025-04", Decimal("1000.00"))
+
+
+def test_a_wrong_current_password_counts_as_a_failed_login(make_app: Callable[..., FastAPI]
+                                                           ) -> None:
+    app = make_app(login_failures_per_hour=3)
+    with Client(app, base_url="http://testserver") as api, \
+            Client(app, base_url="http://testserver") as web:
+        assert api.login("m1").status_code == 200
+        assert web.login("m1").status_code == 200
+        page = Browser(web)
+        wrong = {"current_password": "guess", "new_password": "a new long password",
+                 "confirm_password": "a new long password"}
+        assert page.post("/account", "/account/password", wrong)[0] == 401
+        r = api.post("/api/session/password", json={"current_password": "guess 2",
+                                                    "new_password": "a new long password"})
+        assert r.status_code == 401
+        assert page.post("/account", "/account/password", wrong)[0] == 401
+        # the fourth try is refused before the password is even checked -- the right one too
+        status, _, body = page.post("/account", "/account/password", {
+            **wrong, "current_password": PASSWORD})
+        assert status == 429
+        assert "too many failed logins" in _alert(body)
+        assert int(page.headers["Retry-After"]) > 0
+        r = api.post("/api/session/password", json={"current_password": PASSWORD,
+                                                    "new_password": "a new long password"})
+        assert r.status_code == 429
+        assert int(r.headers["Retry-After"]) > 0
+    with Client(app, base_url="http://testserver") as again:
+        assert again.login("m1").status_code == 429  # and logging in waits the hour too

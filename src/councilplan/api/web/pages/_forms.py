@@ -9,9 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from councilplan.api.auth.accounts import LoginThrottled
+from councilplan.api.authz import Forbidden
 from councilplan.api.deps import csrf_protect, get_principal
 from councilplan.api.errors import status_for
-from councilplan.api.web.render import page
+from councilplan.api.web.render import page, render_error
 from councilplan.errors import CouncilplanError, Problem
 
 __all__ = ["page_router", "refused", "signed_in"]
@@ -28,8 +30,15 @@ def signed_in(request: Request) -> Any:
 
 def refused(request: Request, exc: CouncilplanError, template: str,
             context: Callable[[], dict[str, Any]], form: str) -> Response:
-    """Render ``template`` again with the refusal shown beside ``form`` (status 4xx)."""
+    """Render ``template`` again with the refusal shown beside ``form`` (status 4xx).
+
+    A member who may not do this at all (403) does not have the form on their page: they
+    get the error page saying who may."""
+    if isinstance(exc, Forbidden):
+        return render_error(request, 403, exc.message, list(exc.problems))
     ctx = context()
     ctx["refusal"] = {"form": form, "title": exc.message,
                          "problems": list(exc.problems) or [Problem("", exc.message)]}
-    return page(request, template, ctx, status=status_for(exc))
+    headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled)
+               else None)
+    return page(request, template, ctx, status=status_for(exc), headers=headers)
