@@ -118,6 +118,8 @@ def test_a_delegate_tables_a_motion_and_another_member_amends_it(
     page.get_by_role("button", name="Propose the amendment").click()
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("alert")).to_contain_text("Text to replace")
+    expect(page.get_by_label("Text to replace")).to_have_value("6pm")  # kept to correct
+    expect(page.get_by_label("Text to replace")).to_have_attribute("aria-invalid", "true")
     m.shot("2-refused")
     page.get_by_label("Text to replace").fill("6am")
     page.get_by_label("Replace it by").fill("5:30am")

@@ -145,6 +145,7 @@ def test_a_delegate_tables_a_motion_and_a_member_amends_it(
                                  {"old_text": "a carpet", "new_text": "two"})
     assert status == 409
     assert "Text to replace" in _alert(body)
+    assert 'aria-invalid="true">a carpet</textarea>' in body  # kept to correct
     status, _, body = voter.post(location, f"{location}/amendments",
                                  {"old_text": "", "new_text": " "})
     assert status == 422

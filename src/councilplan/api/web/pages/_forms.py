@@ -29,14 +29,17 @@ def signed_in(request: Request) -> Any:
 
 
 def refused(request: Request, exc: CouncilplanError, template: str,
-            context: Callable[[], dict[str, Any]], form: str) -> Response:
-    """Render ``template`` again with the refusal shown beside ``form`` (status 4xx).
+            context: Callable[[], dict[str, Any]], form: str, *,
+            values: dict[str, str] | None = None) -> Response:
+    """Render ``template`` again with the refusal shown beside ``form`` (status 4xx), and
+    the form's fields as they were sent (``values``; never a password) to correct.
 
     A member who may not do this at all (403) does not have the form on their page: they
     get the error page saying who may."""
     if isinstance(exc, Forbidden):
         return render_error(request, 403, exc.message, list(exc.problems))
     ctx = context()
+    ctx["values"] = values or {}
     ctx["refusal"] = {"form": form, "title": exc.message,
                          "problems": list(exc.problems) or [Problem("", exc.message)]}
     headers = ({"Retry-After": str(exc.retry_after)} if isinstance(exc, LoginThrottled)

@@ -87,7 +87,8 @@ def set_pay(request: Request, mandate_id: IdPath, uow: UoW, now: Now,
         actions.set_pay(me, uow, mandate_id, v["period"], v["amount"], now)
     except CouncilplanError as exc:
         return refused(request, exc, "mandate.html",
-                       lambda: mandate_context(request, uow, now, mandate_id, period), "pay")
+                       lambda: mandate_context(request, uow, now, mandate_id, period), "pay",
+                       values={"period": period, "amount": amount})
     return redirect(f"/mandates/{mandate_id}?period={v['period']}#pay")
 
 

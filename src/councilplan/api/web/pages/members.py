@@ -34,5 +34,6 @@ def admit(request: Request, council_id: IdPath, uow: UoW, now: Now,
         actions.admit(me, uow, council_id, v["member_id"], now, name=v["name"] or None)
     except CouncilplanError as exc:
         return refused(request, exc, "council.html",
-                       lambda: council_context(request, uow, now, council_id, None), "admit")
+                       lambda: council_context(request, uow, now, council_id, None), "admit",
+                       values={"member_id": member_id, "name": name})
     return redirect(f"/councils/{council_id}#h-members")

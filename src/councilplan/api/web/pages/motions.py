@@ -65,9 +65,11 @@ def table_motion(request: Request, council_id: IdPath, uow: UoW, now: Now,
     except CouncilplanError as exc:
         if back == "council":
             return refused(request, exc, "council.html",
-                           lambda: council_context(request, uow, now, council_id, None), "motion")
+                           lambda: council_context(request, uow, now, council_id, None), "motion",
+                           values={"text": text})
         return refused(request, exc, "motions.html",
-                       lambda: motions_context(request, uow, now, council_id), "motion")
+                       lambda: motions_context(request, uow, now, council_id), "motion",
+                       values={"text": text})
     return redirect(f"/motions/{motion.motion_id}")
 
 
@@ -117,7 +119,8 @@ def amend(request: Request, motion_id: IdPath, uow: UoW, now: Now,
     except CouncilplanError as exc:
         _name_the_text(exc)
         return refused(request, exc, "motion.html",
-                       lambda: motion_context(request, uow, now, motion_id), "amend")
+                       lambda: motion_context(request, uow, now, motion_id), "amend",
+                       values={"old_text": old_text, "new_text": new_text})
     return redirect(f"/motions/{motion_id}#amendments")
 
 

@@ -44,7 +44,9 @@ def define(request: Request, council_id: IdPath, uow: UoW, now: Now,
                             delegate_to=parent if v["kind"] == "delegate" else None)
     except CouncilplanError as exc:
         return refused(request, exc, "council.html",
-                       lambda: council_context(request, uow, now, council_id, None), "seat")
+                       lambda: council_context(request, uow, now, council_id, None), "seat",
+                       values={"seat_id": seat_id, "title": title, "kind": kind,
+                               "term_days": term_days, "lead_days": lead_days})
     return redirect(f"/councils/{council_id}#seats")
 
 
