@@ -45,7 +45,8 @@ Read models
     :func:`list_councils`, :func:`show_council`, :func:`list_members`,
     :func:`list_mandates`, :func:`list_ballots`, :func:`show_ballot`,
     :func:`list_petitions`, :func:`show_petition`, :func:`list_motions`,
-    :func:`show_motion`, :func:`show_mandate`, :func:`elections_due_now`, :func:`audit_page`
+    :func:`show_motion`, :func:`elections_due_now`, :func:`audit_page`
+    :func:`show_mandate` (one mandate: term, pay, cap)
 """
 
 from councilplan.services.audit import (
