@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from councilplan.api.web.pages import audit, auth, ballots, councils, home, petitions
+from councilplan.api.web.pages.dispute_forms import router as dispute_forms_router
+from councilplan.api.web.pages.disputes import router as disputes_router
 
 __all__ = ["PAGES"]
 
@@ -16,4 +18,6 @@ PAGES: tuple[APIRouter, ...] = (
     ballots.router,
     petitions.router,
     audit.router,
+    disputes_router,
+    dispute_forms_router,
 )
