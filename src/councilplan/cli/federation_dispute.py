@@ -37,6 +37,7 @@ class DemoDispute:
     chair: str = ""  # the strike committee's chair (a striker)
     strikers: list[str] = field(default_factory=list)
     non_strikers: list[str] = field(default_factory=list)  # of the same council
+    voted: list[str] = field(default_factory=list)  # strikers who voted on the offer already
 
 
 def _week(moment: datetime) -> str:
@@ -92,10 +93,10 @@ def seed_dispute(uow: UnitOfWork, members: dict[str, list[tuple[str, str]]],
     ballot = services.open_strike_ballot(uow, DISPUTE, "offer", now - DAY, now + 6 * DAY,
                                          offer_id=offer.offer_id)
     out.strike_ballot = ballot.ballot_id
-    voted = [m for m in strikers if m != out.chair][:3]
-    for voter, choice in zip(voted, ["no", "yes", "no"], strict=True):
+    out.voted = [m for m in strikers if m != out.chair][:3]
+    for voter, choice in zip(out.voted, ["no", "yes", "no"], strict=True):
         services.cast_vote(uow, ballot.ballot_id, voter, choice, now - DAY)
-    out.striker = next(m for m in strikers if m not in voted and m != out.chair)
+    out.striker = next(m for m in strikers if m not in out.voted and m != out.chair)
     logins += [DemoLogin(out.striker, names[out.striker], "a striker: votes on the "
                          "employer's offer"),
                DemoLogin(out.chair, names[out.chair], "chair of the strike committee: "
