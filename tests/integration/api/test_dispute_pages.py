@@ -21,7 +21,7 @@ def _without_token(c: Client, url: str, data: dict[str, str]) -> int:
     """POST a form the way a forged one arrives: no CSRF token in it nor in a header."""
     token = c.headers.pop("X-CSRF-Token")
     try:
-        return c.post(url, data=data).status_code
+        return int(c.post(url, data=data).status_code)
     finally:
         c.headers["X-CSRF-Token"] = token
 
