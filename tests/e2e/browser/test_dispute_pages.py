@@ -16,11 +16,13 @@ from councilplan import services
 from tests.e2e.browser.conftest import DESKTOP, PHONE, Site
 
 
-def _open_dispute(v: Any, site: Site) -> None:
+def _open_dispute(v: Any, site: Site, shot: str = "") -> None:
     page = v.page
     page.get_by_role("link", name="Disputes", exact=True).click()
     page.wait_for_load_state("networkidle")
     expect(page.get_by_role("heading", name="Disputes", level=1)).to_be_visible()
+    if shot:
+        v.shot(shot)
     page.get_by_role("link", name="Northfield Components Ltd").click()
     page.wait_for_load_state("networkidle")
     expect(page).to_have_url(re.compile(f"/disputes/{site.fed.dispute.dispute}$"))
@@ -32,7 +34,7 @@ def test_a_striker_reads_the_offer_and_votes_on_it(site: Site, visitor: Any,
     demo = site.fed.dispute
     v = visitor(viewport)
     v.log_in(demo.striker)
-    _open_dispute(v, site)
+    _open_dispute(v, site, "0-disputes")
     page = v.page
     roster = page.locator("table.roster")
     expect(roster.locator("tbody tr")).to_have_count(len(demo.strikers))

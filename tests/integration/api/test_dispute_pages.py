@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from councilplan import services
 from councilplan.store import UnitOfWork
 from tests.integration.api.conftest import Client
-from tests.integration.api.world import NOW, World
+from tests.integration.api.world import DAY, NOW, Clock, World
 
 OFFER_TEXT = "Full text: 2% now, 1% next year."
 
@@ -88,7 +88,7 @@ def test_a_striker_casts_a_strike_paper_and_a_non_striker_is_refused(
         assert uow.register.voters(fed.strike_ballot) == ["m1"]
 
 
-def test_the_committees_forms(any_db_app: tuple[FastAPI, World]) -> None:
+def test_the_committees_forms(any_db_app: tuple[FastAPI, World], clock: Clock) -> None:
     app, fed = any_db_app
     base = f"/disputes/{fed.dispute}"
     uow = UnitOfWork(app.state.councilplan.engine)
@@ -96,6 +96,7 @@ def test_the_committees_forms(any_db_app: tuple[FastAPI, World]) -> None:
     with _signed_in(app, "m1") as striker:  # on strike, not on the committee
         r = striker.post(f"{base}/offers", data={**offer, "csrf_token": striker.csrf})
         assert r.status_code == 403
+        assert 'id="error-offer"' in r.text
         assert "strike committee" in r.text
     with _signed_in(app, "sec_a") as area:  # runs the Mill, not its strike
         r = area.post(f"{base}/fund/contributions", data={
@@ -135,3 +136,25 @@ def test_the_committees_forms(any_db_app: tuple[FastAPI, World]) -> None:
     fund = services.fund_of(uow, fed.dispute, NOW)
     assert (str(fund.contributed), str(fund.paid), str(fund.balance)) == (
         "100.00", "100.00", "0.00")
+    # the strikers accept the new offer; then, and only then, the committee settles on it
+    with _signed_in(app, "sec_m") as chair:
+        r = chair.post(f"{base}/settlement", data={"offer_id": made[0].offer_id,
+                                                   "csrf_token": chair.csrf})
+        assert r.status_code == 409
+        assert 'action="/disputes/d-mill/settlement"' not in r.text  # nothing to settle on
+        assert 'id="error-settle"' in r.text
+        assert "cannot be settled" in r.text
+    (ballot,) = [b for b in services.show_dispute(uow, fed.dispute, NOW).ballots
+                 if b.offer_id == made[0].offer_id]
+    for voter in ("m1", "sec_m"):
+        services.cast_vote(uow, ballot.ballot_id, voter, "yes", NOW)
+    clock.now = NOW + 3 * DAY
+    services.close_ballot(uow, ballot.ballot_id, clock.now)
+    with _signed_in(app, "sec_m") as chair:
+        assert 'action="/disputes/d-mill/settlement"' in chair.get(base).text
+        r = chair.post(f"{base}/settlement", data={"offer_id": made[0].offer_id,
+                                                   "csrf_token": chair.csrf},
+                       follow_redirects=False)
+        assert r.status_code == 303
+        assert "Settled" in chair.get(base).text
+    assert services.show_dispute(uow, fed.dispute, clock.now).dispute.status == "settled"

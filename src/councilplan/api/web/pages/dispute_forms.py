@@ -120,3 +120,14 @@ def pay_run(request: Request, dispute_id: IdPath, uow: UoW, now: Now, period: Sh
     except CouncilplanError as exc:
         return _refused(request, uow, now, dispute_id, exc, "pay")
     return redirect(f"/disputes/{dispute_id}#fund")
+
+
+@router.post("/disputes/{dispute_id}/settlement")
+def settle(request: Request, dispute_id: IdPath, uow: UoW, now: Now, offer_id: Short) -> Response:
+    me = signed_in(request)
+    try:
+        require_committee(me, uow, dispute_id, now, f"settle {dispute_id}")
+        services.settle(uow, dispute_id, offer_id, now)
+    except CouncilplanError as exc:
+        return _refused(request, uow, now, dispute_id, exc, "settle")
+    return redirect(f"/disputes/{dispute_id}")

@@ -82,6 +82,7 @@ def dispute_context(request: Request, uow: UoW, now: Now, dispute_id: str) -> di
                   **services.member_names(uow, holders)},
         "ballots": [_ballot(uow, me, sb, now) for sb in reversed(detail.ballots)],
         "open_offers": [o for o in offers if o.status == "received"],
+        "accepted_offers": [o for o in offers if o.status == "accepted"],
         "fund": None,
     }
     if standing.striker or standing.committee:
