@@ -152,4 +152,7 @@ def test_the_committee_records_an_offer_and_pays_strike_pay(site: Site,
     expected = before - 60 * len(demo.strikers)
     expect(page.locator("#fund")).to_contain_text(f"{expected:,.2f} GBP")
     assert services.fund_of(site.uow, demo.dispute, site.clock.now).balance == expected
+    page.get_by_text("Set up the committee").click()
+    expect(page.get_by_label("Candidates (strikers' member ids, separated by commas)")
+           ).to_be_visible()
     v.shot("1-committee")

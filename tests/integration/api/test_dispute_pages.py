@@ -158,3 +158,47 @@ def test_the_committees_forms(any_db_app: tuple[FastAPI, World], clock: Clock) -
         assert r.status_code == 303
         assert "Settled" in chair.get(base).text
     assert services.show_dispute(uow, fed.dispute, clock.now).dispute.status == "settled"
+
+
+def test_the_strikers_set_up_their_first_committee_on_the_page(
+        any_db_app: tuple[FastAPI, World], clock: Clock) -> None:
+    app, _ = any_db_app
+    uow = UnitOfWork(app.state.councilplan.engine)
+    services.open_dispute(uow, "d-canteen", ["mill"], "Acme Catering", ["a canteen"], "GB",
+                          "manufacturing", NOW)
+    services.join_strike(uow, "d-canteen", ["m3", "m5"], NOW)
+    base = "/disputes/d-canteen"
+    seat = {"seat_id": "d-canteen/chair", "title": "Chair", "term_days": "60"}
+    with _signed_in(app, "m4") as member:  # not on strike
+        assert 'id="committee-setup"' not in member.get(base).text
+        r = member.post(f"{base}/committee/seats", data={**seat, "csrf_token": member.csrf})
+        assert r.status_code == 403
+        assert 'id="error-seat"' in r.text
+    with _signed_in(app, "m3") as striker:
+        assert 'id="committee-setup"' in striker.get(base).text
+        r = striker.post(f"{base}/committee/seats", data={**seat, "csrf_token": striker.csrf},
+                         follow_redirects=False)
+        assert r.status_code == 303
+        r = striker.post(f"{base}/committee/elections", data={
+            "seat_id": "d-canteen/chair", "candidates": "m3, m5", "days": "2",
+            "csrf_token": striker.csrf}, follow_redirects=False)
+        assert r.status_code == 303
+        ballot_id = r.headers["location"].rsplit("/", 1)[1]
+        assert "Committee elections" in striker.get(base).text
+        r = striker.post(f"/ballots/{ballot_id}/vote", data={
+            "rank": ["1", "2"], "csrf_token": striker.csrf})
+        assert r.status_code == 201
+    with _signed_in(app, "m4") as member:  # the strikers elect: no paper for m4
+        r = member.post(f"/ballots/{ballot_id}/vote", data={"rank": ["1", ""],
+                                                             "csrf_token": member.csrf})
+        assert r.status_code == 403
+    clock.now = NOW + 2 * DAY
+    services.close_ballot(uow, ballot_id, clock.now)
+    with _signed_in(app, "m3") as chair:
+        (held,) = services.show_dispute(uow, "d-canteen", clock.now).committee
+        assert held.holder_id == "m3"
+        page = chair.get(base).text
+        assert 'id="committee-actions"' in page
+        # with a committee in office, the councils' officers no longer set it up
+    with _signed_in(app, "sec_m") as officer:
+        assert 'id="committee-setup"' not in officer.get(base).text

@@ -14,7 +14,7 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from councilplan import services
-from councilplan.api.authz import require_committee
+from councilplan.api.authz import require_committee, require_committee_setup
 from councilplan.api.deps import Now, UoW
 from councilplan.api.schemas import IdPath
 from councilplan.api.web.pages._forms import page_router, refused, signed_in
@@ -131,3 +131,40 @@ def settle(request: Request, dispute_id: IdPath, uow: UoW, now: Now, offer_id: S
     except CouncilplanError as exc:
         return _refused(request, uow, now, dispute_id, exc, "settle")
     return redirect(f"/disputes/{dispute_id}")
+
+
+@router.post("/disputes/{dispute_id}/committee/seats")
+def define_seat(request: Request, dispute_id: IdPath, uow: UoW, now: Now, seat_id: Short,
+                title: Annotated[str, Form(max_length=200)],
+                term_days: Annotated[int, Form(ge=1, le=3650)] = 90) -> Response:
+    me = signed_in(request)
+    try:
+        require_committee_setup(me, uow, dispute_id, now,
+                                f"define a committee seat of {dispute_id}")
+        if not title.strip():
+            raise InvalidInput("the seat is not defined", [Problem("title", "name the seat")])
+        services.define_committee_seat(uow, dispute_id, seat_id.strip(), title.strip(), now,
+                                       term_length=timedelta(days=term_days),
+                                       election_lead=timedelta(days=min(14, term_days - 1)))
+    except CouncilplanError as exc:
+        return _refused(request, uow, now, dispute_id, exc, "seat")
+    return redirect(f"/disputes/{dispute_id}#committee")
+
+
+@router.post("/disputes/{dispute_id}/committee/elections")
+def open_election(request: Request, dispute_id: IdPath, uow: UoW, now: Now, seat_id: Short,
+                  candidates: Annotated[str, Form(max_length=5000)],
+                  days: Days = 7.0) -> Response:
+    me = signed_in(request)
+    names = [c.strip() for c in candidates.replace("\n", ",").split(",") if c.strip()]
+    try:
+        require_committee_setup(me, uow, dispute_id, now,
+                                f"open a committee election in {dispute_id}")
+        if not names:
+            raise InvalidInput("no election opened",
+                               [Problem("candidates", "name at least one striker standing")])
+        view = services.open_committee_election(uow, dispute_id, [seat_id], names, now,
+                                                now + timedelta(days=days))
+    except CouncilplanError as exc:
+        return _refused(request, uow, now, dispute_id, exc, "committee-election")
+    return redirect(f"/ballots/{view.ballot_id}")

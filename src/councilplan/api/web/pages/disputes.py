@@ -65,6 +65,13 @@ def _ballot(uow: UoW, me: Any, sb: StrikeBallotView, now: Any) -> dict[str, Any]
     return out
 
 
+def _committee_elections(uow: UoW, detail: Any) -> list[Any]:
+    """The elections of the committee's seats (filed under the dispute's first council)."""
+    seats = {s.seat_id for s in detail.committee}
+    return [b for b in services.list_ballots(uow, detail.dispute.council_ids[0])
+            if b.purpose == "election" and b.subject_id in seats]
+
+
 def dispute_context(request: Request, uow: UoW, now: Now, dispute_id: str) -> dict[str, Any]:
     me = signed_in(request)
     standing = require_dispute_reader(me, uow, dispute_id, now, f"see dispute {dispute_id}")
@@ -83,6 +90,9 @@ def dispute_context(request: Request, uow: UoW, now: Now, dispute_id: str) -> di
         "ballots": [_ballot(uow, me, sb, now) for sb in reversed(detail.ballots)],
         "open_offers": [o for o in offers if o.status == "received"],
         "accepted_offers": [o for o in offers if o.status == "accepted"],
+        "may_setup": standing.committee or (not standing.committee_in_office
+                                            and (standing.striker or standing.officer)),
+        "committee_elections": _committee_elections(uow, detail),
         "fund": None,
     }
     if standing.striker or standing.committee:
