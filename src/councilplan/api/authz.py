@@ -368,3 +368,32 @@ def require_planner(me: Principal, uow: UnitOfWork, council_id: str, now: dateti
     if not is_planner(me, uow, council_id, now):
         raise refuse(what, f"only the delegates to council {council_id} and the holders of "
                      "its mandates may")
+
+
+# -- the strike committee and the strike fund ------------------------------------------------
+#
+# * the **committee** defines its seats and opens its elections; while none is in office the
+#   **strikers** (and the councils' officers, who opened the dispute) set the first one up;
+# * the committee alone runs the fund (contributions, strike pay); strikers and the
+#   committee read it;
+# * a member reads the offers published to them only for themself.
+
+
+def require_committee_setup(me: Principal, uow: UnitOfWork, dispute_id: str, now: datetime,
+                            what: str) -> DisputeStanding:
+    found = dispute_standing(me, uow, dispute_id, now)
+    if found.committee:
+        return found
+    if not found.committee_in_office and (found.striker or found.officer):
+        return found
+    raise refuse(what, "only the members of the dispute's strike committee may (the strikers "
+                 "and its councils' officers while none is in office)")
+
+
+def require_fund_reader(me: Principal, uow: UnitOfWork, dispute_id: str, now: datetime,
+                        what: str) -> DisputeStanding:
+    found = dispute_standing(me, uow, dispute_id, now)
+    if not (found.striker or found.committee):
+        raise refuse(what, "only the strikers on the dispute's roster and its strike "
+                     "committee may")
+    return found

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from councilplan import services
 from councilplan.api.auth.accounts import create_account
+from councilplan.cli.federation_dispute import DemoDispute, seed_dispute
 from councilplan.store import UnitOfWork
 
 __all__ = ["DEMO_PASSWORD", "DemoFederation", "DemoLogin", "is_seeded", "seed_federation"]
@@ -58,6 +59,7 @@ class DemoFederation:
     petition: str = ""
     motion: str = ""
     period: str = ""
+    dispute: DemoDispute = field(default_factory=DemoDispute)  # a strike with an offer
 
 
 def _short(name: str) -> str:
@@ -182,4 +184,5 @@ def seed_federation(uow: UnitOfWork, products: list[str], now: datetime, *,
                   *(DemoLogin(m, by_id[m], role) for m, role in wp1_roles),
                   DemoLogin(wp2[10], by_id[wp2[10]], "a member of the second workplace: the "
                             "signature that completes the recall petition")]
+    out.dispute = seed_dispute(uow, members, out.logins, now)
     return out

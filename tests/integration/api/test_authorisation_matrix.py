@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from tests.integration.api.conftest import Client
 from tests.integration.api.test_dispute_api import DISPUTE_MATRIX, DISPUTE_RULE_REFUSALS
 from tests.integration.api.test_plan_cycle_api import PLAN_MATRIX, PLAN_RULE_REFUSALS
+from tests.integration.api.test_strike_committee_api import STRIKE_MATRIX, STRIKE_RULE_REFUSALS
 from tests.integration.api.world import PASSWORD, PERIOD, ROLES, WITHOUT_ACCOUNT, World
 
 SIGNED_IN = frozenset(r for r in ROLES if r != "anonymous")
@@ -85,6 +86,7 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     ("POST", "/api/tick"): (OFFICE_HOLDERS, None),
     **DISPUTE_MATRIX,
     **PLAN_MATRIX,
+    **STRIKE_MATRIX,
 }
 PUBLIC = {("POST", "/api/session")}  # logging in
 # where the world makes every allowed call refused by a rule (the matrix checks only that
@@ -94,6 +96,7 @@ REFUSED_BY_A_RULE_HERE = {
     ("POST", "/api/petitions/{petition_id}/ballot"),  # the petition is short of its threshold
     *DISPUTE_RULE_REFUSALS,
     *PLAN_RULE_REFUSALS,
+    *STRIKE_RULE_REFUSALS,
 }
 
 

@@ -22,6 +22,8 @@ from councilplan.api.routers import (
     plan_cycle,
     seats,
     session,
+    strike_committee,
+    strike_fund,
     tick,
 )
 
@@ -42,4 +44,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     tick.router,
     disputes.router,
     plan_cycle.router,
+    strike_committee.router,
+    strike_fund.router,
 )

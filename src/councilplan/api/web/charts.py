@@ -89,3 +89,10 @@ def decision_bars(result: dict[str, Any]) -> list[Bar]:
     majority = result.get("majority") or {}
     items = [(k, majority.get(k, "0")) for k in ("yes", "no", "abstain")]
     return bars(items, highlight=frozenset({"yes"} if result.get("passed") else {"no"}))
+
+
+def tally_bars(tally: dict[str, Any], passed: bool | None) -> list[Bar]:
+    """A strikers' ballot's papers: yes, no and spoilt (the winning side highlighted)."""
+    items = [(k, tally.get(k, 0)) for k in ("yes", "no", "spoilt")]
+    won = frozenset() if passed is None else frozenset({"yes"} if passed else {"no"})
+    return bars(items, highlight=won)

@@ -1,13 +1,24 @@
-"""The page routers, included by ``create_app`` in this order (disputes and the plan cycle
-add theirs here)."""
+"""The page routers, included by ``create_app`` in this order."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from councilplan.api.web.pages import audit, auth, ballots, councils, home, petitions
-
-from . import account, mandates, members, motions, seats  # the council pages added
+from councilplan.api.web.pages import (
+    account,
+    audit,
+    auth,
+    ballots,
+    councils,
+    dispute_forms,
+    disputes,
+    home,
+    mandates,
+    members,
+    motions,
+    petitions,
+    seats,
+)
 
 __all__ = ["PAGES"]
 
@@ -23,4 +34,6 @@ PAGES: tuple[APIRouter, ...] = (
     members.router,
     seats.router,
     mandates.router,
+    disputes.router,
+    dispute_forms.router,
 )

@@ -16,6 +16,7 @@ from councilplan.api.schemas import IdPath
 from councilplan.api.web import charts
 from councilplan.api.web.pages._forms import page_router, refused, signed_in
 from councilplan.api.web.render import page, redirect
+from councilplan.councils.strike_ballot import STRIKE_METHOD
 from councilplan.errors import CouncilplanError, InvalidInput, Problem
 from councilplan.services.papers import YES_NO
 
@@ -36,7 +37,8 @@ def ballot_context(request: Request, uow: UoW, now: Now, ballot_id: str) -> dict
     names = services.member_names(uow, ballot.options) if ballot.method != YES_NO else {}
     ctx: dict[str, Any] = {
         "ballot": ballot, "council": council, "voter": voter, "names": names,
-        "is_yes_no": ballot.method == YES_NO, "is_approval": ballot.method == "approval",
+        "is_yes_no": ballot.method in (YES_NO, STRIKE_METHOD),
+        "is_approval": ballot.method == "approval",
         "casting": ballot.status == "open" and ballot.opens_at <= now < ballot.closes_at,
         "closable": ballot.status == "open" and now >= ballot.closes_at,
         "ranks": list(range(1, len(ballot.options) + 1)),
@@ -44,6 +46,9 @@ def ballot_context(request: Request, uow: UoW, now: Now, ballot_id: str) -> dict
     if ballot.status == "closed" and ballot.result is not None:
         if ballot.method == YES_NO:
             ctx["decision_bars"] = charts.decision_bars(ballot.result)
+        elif ballot.method == STRIKE_METHOD:
+            ctx["decision_bars"] = charts.tally_bars(ballot.result.get("tally", {}),
+                                                     ballot.passed)
         else:
             ctx["table"] = charts.stage_table(ballot.result)
             ctx["first_bars"], ctx["final_bars"] = charts.first_and_final(ballot.result)
