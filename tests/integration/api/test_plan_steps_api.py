@@ -59,9 +59,9 @@ _ON_THE_ADOPTED_PERIOD = ("/targets", "/trace/", "/progress", "/replan")
 def plan_step_values(path: str, fed: World) -> dict[str, str]:
     """The objects these routes act on in the test world (for the matrix's paths)."""
     out: dict[str, str] = {"product": "cloth"}
-    if path.startswith("/api/plan/periods/") and any(k in path for k in _ON_THE_ADOPTED_PERIOD):
-        if not path.endswith("/targets/{workplace_id}"):  # the plan-cycle router's own
-            out["period_id"] = fed.adopted_period
+    if (path.startswith("/api/plan/periods/") and any(k in path for k in _ON_THE_ADOPTED_PERIOD)
+            and not path.endswith("/targets/{workplace_id}")):  # the plan-cycle router's own
+        out["period_id"] = fed.adopted_period
     if path.startswith("/api/plan/ballots/"):
         out["ballot_id"] = fed.plan_ballot
     return out
@@ -89,7 +89,8 @@ def test_the_delegates_vote_openly_with_their_weights_and_the_winner_is_adopted(
     delegate, member = _client(app, "del_m"), _client(app, "m1")
     try:
         shown = member.get(f"/api/plan/ballots/{PLAN_BALLOT}").json()
-        assert shown["electorate"] == "delegates" and shown["unrepresented"] == ["works"]
+        assert shown["electorate"] == "delegates"
+        assert shown["unrepresented"] == ["works"]
         (weight,) = [w for m, w in shown["weights"] if m == "del_m"]
         url = f"/api/plan/ballots/{PLAN_BALLOT}/votes"
         refused = member.post(url, json={"choice": ["2h"]})
@@ -99,12 +100,15 @@ def test_the_delegates_vote_openly_with_their_weights_and_the_winner_is_adopted(
         assert first.status_code == 201, first.text
         assert (first.json()["weight"], first.json()["replaced"]) == (weight, False)
         again = delegate.post(url, json={"choice": ["35h", "2h"]}).json()
-        assert again["replaced"] is True and again["paper"] == ["35h", "2h"]
+        assert again["replaced"] is True
+        assert again["paper"] == ["35h", "2h"]
         bad = delegate.post(url, json={"choice": ["40h"]})
-        assert bad.status_code == 422 and bad.json()["problems"]
+        assert bad.status_code == 422
+        assert bad.json()["problems"]
         assert member.get(f"/api/plan/ballots/{PLAN_BALLOT}").json()["roll_call"] == []
         clock.now += 7 * DAY  # past the close (sessions lapse: sign in again)
-        assert member.login("m1").status_code == 200 and delegate.login("del_m").status_code == 200
+        assert member.login("m1").status_code == 200
+        assert delegate.login("del_m").status_code == 200
         closed = member.post(f"/api/ballots/{PLAN_BALLOT}/close")
         assert closed.status_code == 200, closed.text
         after = member.get(f"/api/plan/ballots/{PLAN_BALLOT}").json()
@@ -115,7 +119,8 @@ def test_the_delegates_vote_openly_with_their_weights_and_the_winner_is_adopted(
         assert published.status_code == 201, published.text
         assert member.post(f"/api/plan/periods/{VOTING_PERIOD}/targets").status_code == 403
         (cloth,) = member.get(f"/api/plan/periods/{VOTING_PERIOD}/targets/mill").json()
-        assert cloth["product"] == "cloth" and cloth["output"] > 130
+        assert cloth["product"] == "cloth"
+        assert cloth["output"] > 130
     finally:
         delegate.__exit__(None, None, None)
         member.__exit__(None, None, None)
@@ -134,7 +139,8 @@ def test_a_planner_opens_a_period_and_the_councils_working_time_makes_the_labour
         assert [s["label"] for s in opened.json()["sub_periods"]] == ["Q1", "Q2", "Q3", "Q4"]
         assert area.post("/api/plan/periods", json=body).status_code == 409  # overlaps
         wrong = area.post("/api/plan/periods", json={**body, "ends_on": "2030-06-01"})
-        assert wrong.status_code in (409, 422) and wrong.json()["problems"]
+        assert wrong.status_code in (409, 422)
+        assert wrong.json()["problems"]
         url = "/api/plan/periods/rv-2031/working-time"
         decision = {"council_id": "mill", "hours_per_week": 30, "weeks": 40}
         assert member.post(url, json=decision).status_code == 403
@@ -162,18 +168,22 @@ def test_the_catalogue_is_searched_and_added_to_and_needs_are_withdrawn(
         row = {"code": "yarn", "name": "Cotton yarn", "unit": "kg"}
         assert member.post("/api/plan/catalogue", json={"products": [row]}).status_code == 403
         added = officer.post("/api/plan/catalogue", json={"products": [row]})
-        assert added.status_code == 201 and added.json()["added"] == 1
+        assert added.status_code == 201
+        assert added.json()["added"] == 1
         clash = officer.post("/api/plan/catalogue", json={"products": [{**row, "unit": "t"}]})
-        assert clash.status_code == 409 and "yarn" in clash.text
+        assert clash.status_code == 409
+        assert "yarn" in clash.text
         assert member.get("/api/plan/catalogue", params={"q": "yar"}).json()["total"] == 1
         url = f"/api/plan/periods/{fed.plan_period}/needs/withdrawals"
         assert member.post(url, json={"council_id": "works"}).status_code == 403
         gone = member.post(url, json={"council_id": "mill"})
-        assert gone.status_code == 200 and gone.json()["withdrawn"] == 1
+        assert gone.status_code == 200
+        assert gone.json()["withdrawn"] == 1
         summary = member.get(f"/api/plan/periods/{fed.plan_period}/needs").json()
         assert all(n["product"] != "cloth" for n in summary)
         checked = member.get(f"/api/plan/variants/{fed.variant}/verify").json()
-        assert checked["ok"] is True and len(checked["sha256"]) == 64
+        assert checked["ok"] is True
+        assert len(checked["sha256"]) == 64
     finally:
         officer.__exit__(None, None, None)
         member.__exit__(None, None, None)
@@ -190,7 +200,8 @@ def test_targets_are_traced_progress_is_reported_and_the_rest_is_replanned(
         assert {c for c, _ in traced["by_council"]} == {"mill", "works"}
         progress = member.get(f"{base}/progress").json()
         (row,) = [r for r in progress["rows"] if r["workplace"] == "mill"]
-        assert progress["through"] == ["Q1"] and row["actual_to_date"] == 30.0
+        assert progress["through"] == ["Q1"]
+        assert row["actual_to_date"] == 30.0
         body = {"from_sub_period": "Q3",
                 "variants": [{"key": "rest", "name": "The rest", "hours_per_week": 30}]}
         assert member.post(f"{base}/replan", json=body).status_code == 403
