@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from councilplan import services
 from councilplan.api.auth.accounts import create_account
+from councilplan.cli.federation_plan import DemoPlan, seed_plan_cycle
 from councilplan.store import UnitOfWork
 
 __all__ = ["DEMO_PASSWORD", "DemoFederation", "DemoLogin", "is_seeded", "seed_federation"]
@@ -58,6 +59,7 @@ class DemoFederation:
     petition: str = ""
     motion: str = ""
     period: str = ""
+    plan: DemoPlan = field(default_factory=DemoPlan)  # the plan cycle (cli/federation_plan.py)
 
 
 def _short(name: str) -> str:
@@ -182,4 +184,5 @@ def seed_federation(uow: UnitOfWork, products: list[str], now: datetime, *,
                   *(DemoLogin(m, by_id[m], role) for m, role in wp1_roles),
                   DemoLogin(wp2[10], by_id[wp2[10]], "a member of the second workplace: the "
                             "signature that completes the recall petition")]
+    out.plan = seed_plan_cycle(uow, out, now)
     return out
