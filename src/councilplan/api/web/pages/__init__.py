@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from councilplan.api.web.pages import audit, auth, ballots, councils, home, petitions
+from councilplan.api.web.pages import (
+    audit,
+    auth,
+    ballots,
+    councils,
+    home,
+    petitions,
+    plan,
+    plan_needs,
+)
 
 __all__ = ["PAGES"]
 
@@ -16,4 +25,6 @@ PAGES: tuple[APIRouter, ...] = (
     ballots.router,
     petitions.router,
     audit.router,
+    plan.router,
+    plan_needs.router,
 )
