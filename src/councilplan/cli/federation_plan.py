@@ -68,6 +68,7 @@ class DemoPlan:
     ballot: str = ""  # the open ratification ballot
     variants: list[str] = field(default_factory=list)  # their keys
     economy: str = ""  # which table
+    planner: str = ""  # the North's delegate to the national council
 
 
 @functools.cache
@@ -170,6 +171,20 @@ def _report_first_quarter(uow: UnitOfWork, period_id: str, workplaces: list[str]
     pc.report_output(uow, period_id, reports, at)
 
 
+def _national_delegate(uow: UnitOfWork, fed: Any, voters: list[str], now: datetime) -> str:
+    """The North elects its delegate to the national council (who plans with it)."""
+    opens = now - 60 * DAY
+    services.define_seat(uow, "north/delegate", "north", "Delegate to the national council",
+                         "delegate", opens, term_length=365 * DAY, election_lead=28 * DAY,
+                         delegate_to=NATIONAL)
+    taken = {login.username for login in fed.logins}
+    candidates = [m for m in voters if m not in taken][:2]
+    ballot = services.open_election(uow, ["north/delegate"], candidates, opens, opens + 7 * DAY)
+    for voter in voters:
+        services.cast_vote(uow, ballot.ballot_id, voter, candidates, opens + DAY)
+    return services.close_ballot(uow, ballot.ballot_id, opens + 7 * DAY).elected[0]
+
+
 def seed_plan_cycle(uow: UnitOfWork, fed: Any, now: datetime, *, seed: int = 2026) -> DemoPlan:
     """Seed the plan cycle of the demo federation ``fed`` (a
     :class:`~councilplan.cli.federation.DemoFederation`); see the module docstring."""
@@ -177,8 +192,15 @@ def seed_plan_cycle(uow: UnitOfWork, fed: Any, now: datetime, *, seed: int = 202
     chosen = _economy()
     workplaces = [w for w, _ in fed.workplaces]
     voters = _members(uow)
+    planner = _national_delegate(uow, fed, voters, now)
+    names = services.member_names(uow, [planner])
+    from councilplan.cli.federation import DemoLogin  # (it imports this module)
+
+    fed.logins.append(DemoLogin(planner, names.get(planner, planner), "delegate of the North "
+                                "to the national council: computes the plan's variants"))
     reg = _registrations(chosen.economy, workplaces, len(voters), rng)
-    out = DemoPlan(economy=chosen.description, variants=[k for k, _, _ in VARIANTS])
+    out = DemoPlan(economy=chosen.description, variants=[k for k, _, _ in VARIANTS],
+                   planner=planner)
     pc.add_products(uow, reg.products, now - 70 * DAY)
     # the first of the month 35 to 65 days ago: after the federation began (70 days ago)
     start = _months_later((now - 35 * DAY).astimezone(UTC), 0).replace(
