@@ -83,7 +83,7 @@ def compare_variants(variants: Sequence[VariantView]) -> list[Chart]:
     axis = max([w for _, w, _ in weeks] + [_num(h) for _, _, h in weeks])
     charts.append(Chart("week", "Average working week the plan takes", "hours a week", _bars(
         [(_label(v), w, f"{w:.1f} h" + (f" (of {_num(h):g} h)" if h else ""))
-         for v, w, h in weeks], axis, min(w for _, w, _ in weeks))))
+         for v, w, h in weeks], axis)))
     counts = [(v, int(_num(v.summary.get("binding_capacities", {}).get("count"))))
               for v in variants]
     top = max(1, max(c for _, c in counts))
