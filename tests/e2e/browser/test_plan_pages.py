@@ -63,6 +63,15 @@ def test_a_planner_compares_variants(site: Site, visitor: Any) -> None:
         assert page.evaluate(UNLABELLED) == []
         v.shot("1-variants")
 
+        # the ratification ballot: the members' secret ballot on the variants
+        page.get_by_role("link", name="Vote on these variants: the ratification ballot").click()
+        expect(page.get_by_role("heading", name="The ratification ballot")).to_be_visible()
+        for key in plan.variants:
+            expect(page.locator("main li strong", has_text=key).first).to_be_visible()
+        page.get_by_role("link", name=re.compile("vote, keep your receipt")).click()
+        expect(page.get_by_role("button", name="Cast my vote")).to_be_visible()
+        v.shot("1b-ballot")
+
         # the plan in force: a workplace's targets
         _main_nav(page)
         page.locator(f"a[href='/plan/{plan.in_force}']").click()

@@ -13,6 +13,7 @@ from councilplan.api.web.pages import (
     home,
     petitions,
     plan,
+    plan_ballot,
     plan_needs,
 )
 
@@ -27,4 +28,5 @@ PAGES: tuple[APIRouter, ...] = (
     audit.router,
     plan.router,
     plan_needs.router,
+    plan_ballot.router,
 )
