@@ -153,3 +153,27 @@ def test_a_member_enters_a_need_and_a_bad_quantity_is_refused(site: Site,
         "12.5")
     expect(mine).to_contain_text("the canteen")
     v.shot("2-need-registered")
+
+
+def test_a_variant_is_computed_and_a_need_entered_without_javascript(site: Site,
+                                                                     visitor: Any) -> None:
+    plan = site.fed.plan
+    v = visitor(PHONE, java_script_enabled=False)
+    v.log_in(plan.planner)
+    page = v.go(f"/plan/{plan.registering}/variants")
+    page.get_by_label("Key (on the ballot)").fill("33h")
+    page.get_by_label("Name").fill("A 33-hour week")
+    page.get_by_label("Hours a week").fill("too many")
+    page.get_by_role("button", name="Compute").click()
+    expect(page.locator("#compute-hours_per_week-error")).to_contain_text("'too many' is not")
+    expect(page.get_by_label("Name")).to_have_value("A 33-hour week")  # kept, to correct
+    page.get_by_label("Hours a week").fill("33")
+    page.get_by_role("button", name="Compute").click()
+    # the progress page reloads itself (a meta refresh) until the job is done
+    page.get_by_role("link", name="See the variants side by side").click(timeout=30_000)
+    expect(page.locator(".compare thead th", has_text="33h:")).to_have_count(1)
+    v.shot("1-no-js-computed")
+    page = v.go(f"/plan/{plan.registering}/needs")
+    page.get_by_label("Quantity").fill("7")
+    page.get_by_role("button", name="Register the need").click()
+    expect(page.locator("section[aria-labelledby=mine] table")).to_contain_text("7.0")

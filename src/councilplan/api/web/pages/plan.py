@@ -81,7 +81,7 @@ def variants_context(request: Request, uow: UnitOfWork, now: Any, period_id: str
     period: PeriodView = ctx["period"]
     shown = list(pc.list_variants(uow, period_id, period.revision))
     ctx.update({"variants": shown, "charts": compare_variants(shown),
-                "binding": {v.variant_id: binding_rows(v) for v in shown}})
+                "binding": {v.variant_id: binding_rows(v) for v in shown}, "form": {}})
     return ctx
 
 
@@ -118,6 +118,7 @@ def compute(request: Request, period_id: IdPath, uow: UoW, now: Now, state: Stat
             hours_per_week: Annotated[str, Form(max_length=16)] = "") -> Response:
     me = signed_in(request)
     ctx = variants_context(request, uow, now, period_id)
+    ctx["form"] = {"key": key, "name": name, "hours_per_week": hours_per_week}
     try:
         require_planner(me, uow, ctx["period"].council_id, now,
                         f"compute the variants of {period_id}")
