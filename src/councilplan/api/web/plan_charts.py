@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from councilplan.services.plan_cycle.views import VariantView
@@ -24,6 +24,7 @@ class ChartBar:
     value: str  # as shown
     percent: str  # of the axis maximum, for the bar's width
     highlight: bool = False
+    extent: str = ""  # a lighter bar behind it (what is available), of the axis maximum
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,11 @@ def compare_variants(variants: Sequence[VariantView]) -> list[Chart]:
     used = [(v, _num(v.summary.get("hours", {}).get("used")),
              _num(v.summary.get("hours", {}).get("available"))) for v in variants]
     axis = max(max(a for _, _, a in used), max(u for _, u, _ in used))
-    charts.append(Chart("hours", "Hours of work", "hours used of those available", _bars(
-        [(_label(v), u, f"{_hours(u)} of {_hours(a)}") for v, u, a in used], axis),
-        note="The whole bar is the largest number of hours available."))
+    bars = [replace(b, extent=f"{100 * a / axis if axis > 0 else 0:.1f}%") for b, (_, _, a)
+            in zip(_bars([(_label(v), u, f"{_hours(u)} of {_hours(a)}") for v, u, a in used],
+                         axis), used, strict=True)]
+    charts.append(Chart("hours", "Hours of work", "hours used of those available", bars,
+                        note="Dark: the hours the plan takes; light: the hours available."))
     weeks = [(v, _num(v.summary.get("hours", {}).get("working_week_needed")),
               v.summary.get("hours", {}).get("hours_per_week")) for v in variants]
     axis = max([w for _, w, _ in weeks] + [_num(h) for _, _, h in weeks])
