@@ -64,9 +64,9 @@ def replan(period_id: IdPath, body: ReplanIn, me: Me, uow: UoW, now: Now, state:
     ``GET /api/jobs/{job_id}`` shows; its result: the re-plan and the variants."""
     owner = council_of_period(uow, period_id)
     require_planner(me, uow, owner, now, f"re-plan {period_id}")
-    opened = pc.start_replan(uow, period_id, body.from_sub_period, now)
     specs = [VariantSpec(s.key, s.name, hours_per_week=s.hours_per_week, weeks=s.weeks,
-                         need_scale=s.need_scale) for s in body.variants]
+                         need_scale=s.need_scale) for s in body.variants]  # checked first
+    opened = pc.start_replan(uow, period_id, body.from_sub_period, now)
 
     def run(report: Any) -> dict[str, Any]:
         report(0, len(specs), "computing the re-plan's variants")

@@ -47,9 +47,8 @@ def period_context(request: Request, uow: UnitOfWork, now: Any, period_id: str
     owner = council_of_period(uow, period_id)
     require_federation(me, owner, f"see period {period_id}")
     period = pc.show_period(uow, period_id)
-    ballots = [v["variant_id"] for v in period.variants]
     ballot_id = next((v.ballot_id for v in pc.list_variants(uow, period_id, period.revision)
-                      if v.ballot_id), None) if ballots else None
+                      if v.ballot_id), None)
     return {"period": period, "planner": is_planner(me, uow, owner, now),
             "ballot_id": ballot_id, "owner_name": _council_names(uow).get(owner, owner)}
 

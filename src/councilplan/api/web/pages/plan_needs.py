@@ -126,8 +126,7 @@ def register(request: Request, period_id: IdPath, uow: UoW, now: Now,
             "council": council, "product": product.strip(), "quantity": value,
             "tier": level, "reason": reason.strip()}]), now)
     except CouncilplanError as exc:
-        response = refused(request, exc, "plan_needs.html", context, "need")
-        return response
+        return refused(request, exc, "plan_needs.html", context, "need")
     return redirect(f"/plan/{period_id}/needs#mine")
 
 
