@@ -26,9 +26,20 @@ from councilplan.errors import CouncilplanError, InvalidInput, NotFound, Problem
 from councilplan.services import plan_cycle as pc
 from councilplan.store import UnitOfWork
 
-__all__ = ["router"]
+__all__ = ["router", "variant_names"]
 
 router = page_router()
+
+
+def variant_names(uow: UnitOfWork, ballot_id: str) -> dict[str, str]:
+    """The options of a plan ballot, by key: ``key: name`` of each variant on it."""
+    with uow.reading():
+        rec = uow.variants.find_plan_ballot(ballot_id)
+        if rec is None:
+            return {}
+        on = [v for v in uow.variants.of_period(rec.period_id, rec.revision)
+              if v.ballot_id == ballot_id]
+    return {v.key: f"{v.key}: {v.name}" for v in on} | {"none": "none of these"}
 
 
 def ballot_context(request: Request, uow: UnitOfWork, now: Any, period_id: str
