@@ -26,7 +26,6 @@ what tier 1 needs of it and 97% of the rest, so a capacity binds.
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -71,9 +70,8 @@ class DemoPlan:
     planner: str = ""  # the North's delegate to the national council
 
 
-@functools.cache
 def _economy() -> DemoEconomy:
-    return demo_economy()
+    return demo_economy()  # read once per process (it is cached)
 
 
 def _months_later(moment: datetime, months: int) -> datetime:
