@@ -17,7 +17,6 @@ and the demo logins and serves the web application; ``--no-serve`` seeds and exi
 
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,7 +61,6 @@ def _shared_tables() -> Path | None:
     return None
 
 
-@functools.cache  # read once: the report and the federation's plan cycle both use it
 def demo_economy() -> DemoEconomy:
     """The economy the demo uses: WIOD USA 2014 with hours if present, else Germany 1995."""
     tables = _shared_tables()

@@ -26,15 +26,17 @@ what tier 1 needs of it and 97% of the rest, so a capacity binds.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from councilplan import services
-from councilplan.cli.demo import DemoEconomy, demo_economy
+from councilplan.cli.demo import DemoEconomy, _shared_tables, demo_economy
 from councilplan.planning import Economy, gross_output
 from councilplan.planning.cycle import (
     NeedTable,
@@ -70,8 +72,14 @@ class DemoPlan:
     planner: str = ""  # the North's delegate to the national council
 
 
+@functools.cache
+def _economy_of(tables: Path | None) -> DemoEconomy:
+    return demo_economy()
+
+
 def _economy() -> DemoEconomy:
-    return demo_economy()  # read once per process (it is cached)
+    """The demo's economy, read once per process for each place the tables are found."""
+    return _economy_of(_shared_tables())
 
 
 def _months_later(moment: datetime, months: int) -> datetime:
