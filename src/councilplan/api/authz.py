@@ -397,3 +397,41 @@ def require_fund_reader(me: Principal, uow: UnitOfWork, dispute_id: str, now: da
         raise refuse(what, "only the strikers on the dispute's roster and its strike "
                      "committee may")
     return found
+# -- the plan cycle: the catalogue, working time, the ratification vote --------------------
+#
+# * **mandate holders** (an active office or delegate mandate anywhere) add products to the
+#   catalogue, which every period shares;
+# * a council's working time is decided by its **planners** (as above: the holders of its
+#   mandates and the delegates to it);
+# * a plan ballot of delegates is an open, recorded vote: only the delegates frozen in its
+#   weighted electorate at opening vote in it; a plan ballot of all members is secret and
+#   takes the voters of its frozen electorate (as any ballot).
+
+
+def require_mandate_holder(me: Principal, now: datetime, what: str) -> None:
+    if not any(m.is_active(now) for m in me.mandates):
+        raise refuse(what, "only a member holding an office or a delegation may")
+
+
+def council_of_plan_ballot(uow: UnitOfWork, ballot_id: str) -> str:
+    """The council owning a plan ballot's period (NotFound for any other ballot)."""
+    from councilplan.errors import NotFound
+
+    with uow.reading():
+        rec = uow.variants.find_plan_ballot(ballot_id)
+        if rec is None:
+            raise NotFound(f"plan ballot {ballot_id} does not exist")
+        return uow.plans.get_period(rec.period_id).council_id
+
+
+def require_plan_voter(me: Principal, uow: UnitOfWork, ballot_id: str, what: str) -> None:
+    """A delegate of the ballot's weighted electorate (open vote), or a voter of its
+    frozen electorate (secret vote of all members)."""
+    with uow.reading():
+        rec = uow.variants.find_plan_ballot(ballot_id)
+        if rec is None or rec.weights_sha256 is None:
+            _check_voter(uow, ballot_id, me.member_id)
+            return
+        if me.member_id not in dict(uow.variants.weights(ballot_id).weights):
+            raise refuse(what, "only the delegates frozen in the ballot's weighted electorate "
+                         "when it opened may vote in it")

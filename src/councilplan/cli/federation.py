@@ -23,6 +23,7 @@ from decimal import Decimal
 from councilplan import services
 from councilplan.api.auth.accounts import create_account
 from councilplan.cli.federation_dispute import DemoDispute, seed_dispute
+from councilplan.cli.federation_plan import DemoPlan, seed_plan_cycle
 from councilplan.store import UnitOfWork
 
 __all__ = ["DEMO_PASSWORD", "DemoFederation", "DemoLogin", "is_seeded", "seed_federation"]
@@ -60,6 +61,7 @@ class DemoFederation:
     motion: str = ""
     period: str = ""
     dispute: DemoDispute = field(default_factory=DemoDispute)  # a strike with an offer
+    plan: DemoPlan = field(default_factory=DemoPlan)  # the plan cycle (cli/federation_plan.py)
 
 
 def _short(name: str) -> str:
@@ -185,4 +187,5 @@ def seed_federation(uow: UnitOfWork, products: list[str], now: datetime, *,
                   DemoLogin(wp2[10], by_id[wp2[10]], "a member of the second workplace: the "
                             "signature that completes the recall petition")]
     out.dispute = seed_dispute(uow, members, out.logins, now)
+    out.plan = seed_plan_cycle(uow, out, now)
     return out

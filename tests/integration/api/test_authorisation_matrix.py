@@ -22,6 +22,11 @@ from tests.integration.api.conftest import Client
 from tests.integration.api.test_dispute_api import DISPUTE_MATRIX, DISPUTE_RULE_REFUSALS
 from tests.integration.api.test_plan_cycle_api import PLAN_MATRIX, PLAN_RULE_REFUSALS
 from tests.integration.api.test_strike_committee_api import STRIKE_MATRIX, STRIKE_RULE_REFUSALS
+from tests.integration.api.test_plan_steps_api import (
+    PLAN_STEPS_MATRIX,
+    PLAN_STEPS_RULE_REFUSALS,
+    plan_step_values,
+)
 from tests.integration.api.world import PASSWORD, PERIOD, ROLES, WITHOUT_ACCOUNT, World
 
 SIGNED_IN = frozenset(r for r in ROLES if r != "anonymous")
@@ -87,6 +92,7 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[str], Any]] = {
     **DISPUTE_MATRIX,
     **PLAN_MATRIX,
     **STRIKE_MATRIX,
+    **PLAN_STEPS_MATRIX,
 }
 PUBLIC = {("POST", "/api/session")}  # logging in
 # where the world makes every allowed call refused by a rule (the matrix checks only that
@@ -97,6 +103,7 @@ REFUSED_BY_A_RULE_HERE = {
     *DISPUTE_RULE_REFUSALS,
     *PLAN_RULE_REFUSALS,
     *STRIKE_RULE_REFUSALS,
+    *PLAN_STEPS_RULE_REFUSALS,
 }
 
 
@@ -122,6 +129,7 @@ def _fill(path: str, fed: World) -> str:
               else fed.closed_ballot if path.endswith(("/count", "/papers"))
               else fed.due_ballot if path.endswith("/close") else fed.open_ballot)
     values["ballot_id"] = ballot
+    values.update(plan_step_values(path, fed))
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     return url + ("?period=" + PERIOD if path.endswith("/pay-cap") else "")
 

@@ -69,6 +69,8 @@ class World:
     strike_ballot: str = "sb-mill-action"  # open at NOW: a ballot on strike action
     plan_period: str = "rv-2025"  # Riverside's planning period, registrations made
     variant: str = ""  # its variant "35h", computed
+    adopted_period: str = "rv-2024"  # Riverside's plan of the year before: adopted, targets
+    plan_ballot: str = "pb-rv-2026"  # the delegates' open vote on the plan of the year after
 
 
 def settings(url: str, clock: object = None, **overrides: object) -> Settings:
@@ -188,6 +190,8 @@ def build(uow: UnitOfWork) -> World:
     services.set_pay(uow, mandates["mill/delegate"], PERIOD, Decimal("1500.00"), NOW - DAY)
     _dispute(uow)
     variant = _plan(uow)
+    from tests.integration.api.plan_world import build_more  # the later plan-cycle steps
+    build_more(uow)
     hasher = Passwords(settings("sqlite://"))
     shared = hasher.hash(PASSWORD)
     for mid in MILL + WORKS:

@@ -38,8 +38,10 @@ def test_demo_no_serve_seeds_prints_the_logins_and_exits(tmp_path: Path) -> None
         assert {"national", "north", "riverside", "wp1"} <= set(councils)
         assert councils["riverside"]["constituency"] == 48
         ballots = [b for b in c.get("/api/ballots").json() if b["status"] == "open"]
-        assert len(ballots) == 1
-        assert ballots[0]["method"] == "scottish-stv"
+        # the open election, and the ratification ballot on the plan's variants
+        assert sorted(b["method"] for b in ballots) == ["schulze", "scottish-stv"]
+        plans = c.get("/api/plan/periods").json()
+        assert sorted(p["status"] for p in plans) == ["adopted", "open", "voting"]
         period = datetime.now(UTC).strftime("%Y-%m")  # the demo reports this month's wages
         detail = c.get("/api/councils/wp1", params={"period": period}).json()
         delegate = next(m for m in detail["mandates"] if m["seat_id"] == "wp1/delegate")

@@ -17,6 +17,9 @@ from councilplan.api.web.pages import (
     members,
     motions,
     petitions,
+    plan,
+    plan_ballot,
+    plan_needs,
     seats,
 )
 
@@ -36,4 +39,7 @@ PAGES: tuple[APIRouter, ...] = (
     mandates.router,
     disputes.router,
     dispute_forms.router,
+    plan.router,
+    plan_needs.router,
+    plan_ballot.router,
 )

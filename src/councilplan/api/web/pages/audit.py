@@ -56,5 +56,6 @@ def job(request: Request, job_id: IdPath, state: State) -> Response:
     account = require_account(request)
     signed_in(request)
     found = state.jobs.get(job_id, account.account_id).to_dict()
-    partial = request.headers.get("hx-request") == "true"
+    partial = (request.headers.get("hx-request") == "true"  # the bar polling itself,
+               and request.headers.get("hx-boosted") != "true")  # not a boosted link or form
     return page(request, "job_progress.html" if partial else "job.html", {"job": found})

@@ -15,6 +15,7 @@ from councilplan.api.deps import Now, UoW
 from councilplan.api.schemas import IdPath
 from councilplan.api.web import charts
 from councilplan.api.web.pages._forms import page_router, refused, signed_in
+from councilplan.api.web.pages.plan_ballot import variant_names
 from councilplan.api.web.render import page, redirect
 from councilplan.councils.strike_ballot import STRIKE_METHOD
 from councilplan.errors import CouncilplanError, InvalidInput, Problem
@@ -35,6 +36,7 @@ def ballot_context(request: Request, uow: UoW, now: Now, ballot_id: str) -> dict
         voter = False
     council = next(c for c in services.list_councils(uow) if c.council_id == ballot.council_id)
     names = services.member_names(uow, ballot.options) if ballot.method != YES_NO else {}
+    names |= variant_names(uow, ballot_id) if ballot.purpose == "plan" else {}
     ctx: dict[str, Any] = {
         "ballot": ballot, "council": council, "voter": voter, "names": names,
         "is_yes_no": ballot.method in (YES_NO, STRIKE_METHOD),
