@@ -21,12 +21,12 @@ from fastapi import FastAPI
 from tests.integration.api.conftest import Client
 from tests.integration.api.test_dispute_api import DISPUTE_MATRIX, DISPUTE_RULE_REFUSALS
 from tests.integration.api.test_plan_cycle_api import PLAN_MATRIX, PLAN_RULE_REFUSALS
-from tests.integration.api.test_strike_committee_api import STRIKE_MATRIX, STRIKE_RULE_REFUSALS
 from tests.integration.api.test_plan_steps_api import (
     PLAN_STEPS_MATRIX,
     PLAN_STEPS_RULE_REFUSALS,
     plan_step_values,
 )
+from tests.integration.api.test_strike_committee_api import STRIKE_MATRIX, STRIKE_RULE_REFUSALS
 from tests.integration.api.world import PASSWORD, PERIOD, ROLES, WITHOUT_ACCOUNT, World
 
 SIGNED_IN = frozenset(r for r in ROLES if r != "anonymous")
