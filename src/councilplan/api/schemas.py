@@ -102,6 +102,9 @@ class VoteIn(Body):
                     "approval: the options approved", max_length=200)
     previous: Token | None = Field(None, description="the receipt token of your last vote "
                                    "in this ballot: this vote replaces it")
+    token: Token | None = Field(None, description="a receipt token your device drew (at least "
+                                "16 random bytes, hex): sending the same vote again with it "
+                                "returns the same receipt and adds nothing")
 
 
 class ReceiptIn(Body):
