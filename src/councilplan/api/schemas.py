@@ -345,8 +345,10 @@ class VariantSpecIn(Body):
     hours_per_week: float | None = Field(None, gt=0, le=168)
     weeks: float | None = Field(None, gt=0, le=53)
     need_scale: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")],
-                     Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict,
-                                                                    max_length=20)
+                     Annotated[float, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict, max_length=20,
+        # keys outside the pattern are refused: say so (patternProperties alone allows them)
+        json_schema_extra={"additionalProperties": False})
 
 
 class VariantsIn(Body):
