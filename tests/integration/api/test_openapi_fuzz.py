@@ -5,6 +5,7 @@ the document (status codes, content types, response schemas)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -57,3 +58,48 @@ def test_no_server_error_and_answers_match_the_document(
     case.validate_response(response, checks=[not_a_server_error, status_code_conformance,
                                              content_type_conformance,
                                              response_schema_conformance])
+
+
+# -- the stateful phase: sequences of operations, chained through their links -----------------
+
+STATEFUL_EXAMPLES = 15  # sequences
+STATEFUL_STEPS = 6  # operations per sequence at most
+
+
+def test_stateful_sequences_pass_every_check(app: FastAPI) -> None:
+    """schemathesis's stateful phase on the app with the test world: sequences of calls
+    chained through the links schemathesis infers between operations (an id one answer
+    gives is the path parameter of the next call), signed in as the Mill's secretary,
+    every built-in check on every answer (server errors, status codes, content types,
+    response schemas and headers, data the document says must be refused or accepted,
+    authentication not ignored, resources used after they are deleted...)."""
+    live_schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    machine = live_schema.as_state_machine()
+    assert machine.bundles, "no links between operations: the stateful phase has nothing to do"
+
+    class Workflow(machine):  # type: ignore[misc,valid-type]
+        def setup(self) -> None:
+            with TestClient(app) as c:
+                r = c.post("/api/session", json={"username": "sec_m", "password": PASSWORD})
+                assert r.status_code == 200
+                self.cookies = dict(c.cookies)
+                self.csrf = {"X-CSRF-Token": r.json()["csrf_token"]}
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"cookies": self.cookies, "headers": self.csrf}
+
+        def validate_response(self, response: Any, case: Any,
+                              additional_checks: Any = None, **kwargs: Any) -> None:
+            calls[f"{case.operation.method.upper()} {case.operation.path}"] += 1
+            answers[response.status_code // 100] += 1
+            case.validate_response(response, headers=self.csrf, transport_kwargs=kwargs)
+
+    calls: Counter[str] = Counter()
+    answers: Counter[int] = Counter()
+    Workflow.run(settings=settings(max_examples=STATEFUL_EXAMPLES, deadline=None,
+                                   derandomize=True, stateful_step_count=STATEFUL_STEPS,
+                                   suppress_health_check=list(HealthCheck)))
+    print(f"\nstateful: {sum(calls.values())} calls of {len(calls)} operations "
+          f"({len(machine.bundles)} link targets); answers by class {dict(answers)}")
+    assert len(calls) > 5
+    assert answers[2] > 0  # sequences got past refusals
