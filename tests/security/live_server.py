@@ -113,9 +113,12 @@ def _free_port() -> int:
 class LiveServer:
     """``councilplan serve --db URL`` on a free loopback port (a new port at each start)."""
 
-    def __init__(self, url: URL, log: Path, **settings: str) -> None:
+    def __init__(self, url: URL, log: Path, *, log_level: str = "warning",
+                 **settings: str) -> None:
+        """``log_level`` ``info`` turns uvicorn's access log on (into ``log``)."""
         self.url = url.render_as_string(hide_password=False)
         self.log = log
+        self.log_level = log_level
         self.settings = settings
         self.proc: subprocess.Popen[bytes] | None = None
         self.base = ""
@@ -142,7 +145,7 @@ class LiveServer:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", "from councilplan.cli.main import app; app()",
                  "serve", "--db", self.url, "--host", HOST, "--port", str(port),
-                 "--log-level", os.environ.get("LIVE_LOG", "warning")],
+                 "--log-level", self.log_level],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=self._env(), start_new_session=True)
         self.starts += 1

@@ -12,7 +12,8 @@ receipt token -- every acknowledged vote is found, and register = box = the vote
 found -- and sends its vote again with the same token: the same receipt comes back
 and nothing is doubled, whether the vote was acknowledged, committed but not
 acknowledged, or never written. After the close the published papers are exactly the
-devices' papers, receipt by receipt.
+devices' papers, receipt by receipt. The server's log, access log included, holds no
+receipt token, receipt code or paper of any of it.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def served(uow: UnitOfWork, db_url: URL, tmp_path: Path
            ) -> Iterator[tuple[LiveServer, dict[str, Voter]]]:
     members = form_works(uow, MEMBERS)
     voters = give_accounts(uow, members, utc_now(), signed_in=True)
-    server = LiveServer(db_url, tmp_path / "server.log")
+    server = LiveServer(db_url, tmp_path / "server.log", log_level="info")  # access log on
     server.start()
     try:
         yield server, voters
@@ -148,6 +149,7 @@ def test_kill_9_of_the_server_under_http_load_loses_no_acknowledged_vote(
         _amcheck(engine)
     rng = random.Random(2026)
     lost_answers = found_unacked = 0
+    secrets_sent: list[str] = []
     for r in range(ROUNDS):
         ballot = f"crash{r}"
         now = utc_now()
@@ -159,6 +161,8 @@ def test_kill_9_of_the_server_under_http_load_loses_no_acknowledged_vote(
         work = [(m, secrets.token_bytes(32).hex(), rng.sample(CANDIDATES, rng.randint(1, 3)))
                 for m in rng.sample(sorted(voters), VOTERS)]
         after = rng.randint(5, VOTERS - 15)
+        secrets_sent += [t for _, t, _ in work]
+        secrets_sent += [receipt_code(ballot, bytes.fromhex(t)) for _, t, _ in work]
         acked, lost = in_thread(partial(_load_then_kill, server, voters, ballot, work, after))
         lost_answers += lost
 
@@ -179,3 +183,8 @@ def test_kill_9_of_the_server_under_http_load_loses_no_acknowledged_vote(
           f"{found_unacked} of those votes found committed through their receipts")
     _integrity(engine)
     assert services.verify_audit(uow).ok
+    log = server.log_tail(10**8)
+    assert log.count('POST /api/ballots/crash0/votes') >= VOTERS  # the access log was on
+    leaked = [s for s in secrets_sent if s in log]
+    assert not leaked, leaked[:3]
+    assert '["m00' not in log  # no paper
