@@ -331,7 +331,8 @@ class TechniqueRowIn(Body):
     product: Code
     labour: Quantity = Field(description="hours per unit")
     capacity: Quantity | None = Field(None, description="none: unlimited")
-    inputs: dict[Code, Quantity] = Field(default_factory=dict, max_length=1000)
+    inputs: dict[Code, Quantity] = Field(default_factory=dict, max_length=1000,
+                                         json_schema_extra={"additionalProperties": False})
 
 
 class TechniquesIn(Body):
