@@ -383,3 +383,24 @@ def test_the_default_throttle_is_100_failed_logins_per_account_per_hour(
         clock.now += timedelta(minutes=1, seconds=1)
         assert c.post("/api/session", json={"username": "m3",
                                             "password": PASSWORD}).status_code == 200
+
+
+def test_a_405_names_every_method_its_path_takes(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        # two routes share this path (GET and POST): Allow must list both
+        r = c.request("OPTIONS", "/api/plan/periods/rv-2025/needs")
+        assert r.status_code == 405
+        allowed = {m.strip() for m in r.headers["allow"].split(",")}
+        assert {"GET", "POST"} <= allowed
+        r = c.request("PUT", "/api/session")
+        assert r.status_code == 405
+        assert {"GET", "POST", "DELETE"} <= {m.strip() for m in r.headers["allow"].split(",")}
+
+
+def test_the_document_refuses_keys_outside_a_maps_pattern(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        doc = c.get("/api/openapi.json").json()["components"]["schemas"]
+    for model, field in (("VariantSpecIn", "need_scale"), ("TechniqueRowIn", "inputs")):
+        prop = doc[model]["properties"][field]
+        assert prop["patternProperties"]
+        assert prop["additionalProperties"] is False, (model, field)
