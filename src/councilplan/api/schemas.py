@@ -39,7 +39,8 @@ Name = Annotated[str, StringConstraints(pattern=PLAIN, max_length=200, strip_whi
 Text = Annotated[str, StringConstraints(pattern=PLAIN, min_length=1, max_length=20_000)]
 Period = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")]
 Money = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
-Token = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32,256}$")]
+# whole bytes: an even number of hex digits, 16 to 128 bytes
+Token = Annotated[str, StringConstraints(pattern=r"^(?:[0-9a-fA-F]{2}){16,128}$")]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")]
 
 
