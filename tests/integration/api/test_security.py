@@ -404,3 +404,19 @@ def test_the_document_refuses_keys_outside_a_maps_pattern(app: FastAPI) -> None:
         prop = doc[model]["properties"][field]
         assert prop["patternProperties"]
         assert prop["additionalProperties"] is False, (model, field)
+
+
+def test_a_receipt_token_of_an_odd_number_of_digits_is_refused_by_the_document(
+        client_for: Callable[[str | None], Client], fed: World) -> None:
+    """The document's pattern is what the server takes: whole bytes of hex (an odd digit
+    count was schema-valid, then refused by the service; found by schemathesis)."""
+    c = client_for("voter")
+    for path, body in ((f"/api/ballots/{fed.open_ballot}/receipt-check", {"token": "a" * 33}),
+                       (f"/api/ballots/{fed.open_ballot}/votes",
+                        {"choice": ["m3"], "token": "b" * 63})):
+        r = c.post(path, json=body)
+        assert r.status_code == 422
+        assert r.json()["title"] == "the request is not valid"  # the schema's refusal
+    with TestClient(c.app) as anon:
+        doc = anon.get("/api/openapi.json").json()["components"]["schemas"]
+    assert doc["ReceiptIn"]["properties"]["token"]["pattern"] == "^(?:[0-9a-fA-F]{2}){16,128}$"
