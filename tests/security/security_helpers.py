@@ -11,16 +11,16 @@ import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
+from tests.two_databases import skip_without_postgresql
 
 from councilplan import services
 from councilplan.store import UnitOfWork
-from councilplan.store.scratch import postgresql_reachable, server_for_tests
 
 T0 = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
-_REACHABLE: dict[str, str | None] = {}
+
+__all__ = ["DAY", "T0", "form_works", "fuzz", "skip_without_postgresql"]
 
 
 def fuzz(examples: int, **more_settings: Any) -> settings:
@@ -32,14 +32,6 @@ def fuzz(examples: int, **more_settings: Any) -> settings:
                                            HealthCheck.function_scoped_fixture,
                                            HealthCheck.filter_too_much],
                     **more_settings)
-
-
-def skip_without_postgresql() -> None:
-    server = server_for_tests()
-    if server not in _REACHABLE:
-        _REACHABLE[server] = postgresql_reachable(server)
-    if _REACHABLE[server] is not None:
-        pytest.skip(str(_REACHABLE[server]))
 
 
 def form_works(uow: UnitOfWork, members: int, *, council: str = "works") -> list[str]:

@@ -1,14 +1,18 @@
 """Eligibility at the service level: a hypothesis state machine over a ballot's life.
 
-Each run opens a fresh ballot (a yes/no motion, or an election by IRV, approval or
-Scottish STV) and then, in any order: first votes by members of the frozen electorate,
-attempts by non-members, by members of another council and by members who joined after
-the opening, re-votes, replays of superseded tokens, a submission sent again, the same
-token with an altered paper, invalid papers of every shape, the close, casts after the
-close, and the count. After every step the database must agree with a plain model:
+Each run opens a fresh ballot (a yes/no motion, an election by IRV, approval or
+Scottish STV, or a strikers' ballot on action in a dispute of the council, whose
+electorate is the roster at opening) and then, in any order: first votes by members of
+the frozen electorate, attempts by non-members, by members of another council, by
+members who joined after the opening, by members of the council who are not on strike
+and by members who joined the strike after its ballot opened, re-votes, replays of
+superseded tokens, a submission sent again, the same token with an altered paper,
+invalid papers of every shape, the close, casts after the close, and the count.
+After every step the database must agree with a plain model:
 
 * marked-register rows == ballot-box rows == the members the model says voted;
-* nobody outside the electorate is marked;
+* nobody outside the electorate is marked (on a strike ballot: no non-striker's paper,
+  ever);
 * each voter's last receipt is in the box, no superseded one is;
 * after the close the published papers are exactly the model's, receipt by receipt,
   the recount matches the stored result, and a yes/no tally equals the model's.
@@ -17,6 +21,7 @@ close, and the count. After every step the database must agree with a plain mode
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,12 +49,13 @@ from councilplan.store import UnitOfWork
 MEMBERS = [f"m{i:03d}" for i in range(10)]
 CANDIDATES = MEMBERS[:4]
 OUTSIDERS = ["stranger", "d001", "d002"]  # never admitted; members of the dock council
-METHODS = ["yes-no", "irv", "approval", "scottish-stv"]
+METHODS = ["yes-no", "irv", "approval", "scottish-stv", "strike"]
 
 # anything a client could send as a paper: JSON-like values, nested
 junk = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
-    | st.sampled_from(["yes", "no", "abstain", "YES", " yes", *CANDIDATES, "m099", ""]),
+    | st.sampled_from(["yes", "no", "abstain", "spoilt", "YES", " yes", *CANDIDATES, "m099",
+                       ""]),
     lambda inner: st.lists(inner, max_size=6) | st.tuples(inner, inner)
     | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=10,
@@ -60,6 +66,8 @@ def valid(method: str, options: Sequence[str], choice: Any) -> bool:
     """What a valid paper is, written out independently of the code under test."""
     if method == "yes-no":
         return isinstance(choice, str) and choice in ("yes", "no", "abstain")
+    if method == "strike":
+        return isinstance(choice, str) and choice in ("yes", "no", "spoilt")
     marks = [choice] if isinstance(choice, str) else choice
     return (isinstance(marks, list | tuple) and 0 < len(marks) <= len(options)
             and all(isinstance(m, str) and m in options for m in marks)
@@ -69,12 +77,14 @@ def valid(method: str, options: Sequence[str], choice: Any) -> bool:
 def papers(method: str) -> st.SearchStrategy[Any]:
     if method == "yes-no":
         return st.sampled_from(["yes", "no", "abstain"])
+    if method == "strike":
+        return st.sampled_from(["yes", "no", "spoilt"])
     return st.lists(st.sampled_from(CANDIDATES), min_size=1, max_size=4, unique=True)
 
 
 def canonical(method: str, choice: Any) -> Any:
     """The paper as it is read back after the close."""
-    if method == "yes-no":
+    if method in ("yes-no", "strike"):
         return choice
     marks = [choice] if isinstance(choice, str) else list(choice)
     return sorted(marks, key=CANDIDATES.index) if method == "approval" else marks
@@ -88,27 +98,46 @@ class Model:
     now: datetime = T0
     closes_at: datetime = T0
     late: str = ""
+    electorate: frozenset[str] = frozenset(MEMBERS)
+    late_striker: str = ""  # on a strike ballot: joined the strike after the opening
     closed: bool = False
     steps: int = 0
     last: dict[str, tuple[bytes, Any]] = field(default_factory=dict)  # member -> token, paper
     stale: dict[str, list[bytes]] = field(default_factory=dict)
 
 
-def _machine(uow: UnitOfWork, counter: list[int]) -> type[RuleBasedStateMachine]:
+def _machine(uow: UnitOfWork, counter: list[int], seen: Counter[str]
+             ) -> type[RuleBasedStateMachine]:
     class BallotLifecycle(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
             self.m = Model()
 
-        @initialize(method=st.sampled_from(METHODS))
-        def open_ballot(self, method: str) -> None:
+        @initialize(method=st.sampled_from(METHODS),
+                    strikers=st.sets(st.sampled_from(MEMBERS), min_size=1, max_size=9))
+        def open_ballot(self, method: str, strikers: set[str]) -> None:
             counter[0] += 1
             n = counter[0]
+            seen[method] += 1
             m = self.m
             m.method, m.ballot_id = method, f"b{n}"
             m.now = T0 + timedelta(days=10 * n)
             m.closes_at = m.now + DAY
-            if method == "yes-no":
+            if method == "strike":
+                dispute = f"d{n}"
+                services.open_dispute(uow, dispute, ["works"], "Acme Ltd", ["5% on all rates"],
+                                      "GB", "manufacturing", m.now)
+                services.join_strike(uow, dispute, sorted(strikers), m.now)
+                view = services.open_strike_ballot(uow, dispute, "action", m.now, m.closes_at,
+                                                   form="strike", ballot_id=m.ballot_id).ballot
+                m.electorate = frozenset(strikers)
+                assert view.electorate_size == len(strikers)
+                outside = sorted(set(MEMBERS) - strikers)
+                if outside:  # called out after the ballot opened: not in its electorate
+                    m.late_striker = outside[0]
+                    services.join_strike(uow, dispute, [m.late_striker],
+                                         m.now + timedelta(minutes=1))
+            elif method == "yes-no":
                 services.table_new_motion(uow, "works", MEMBERS[0], f"Motion {n}", m.now,
                                           motion_id=f"mo{n}")
                 view = services.open_motion_ballot(uow, f"mo{n}", m.now, m.closes_at,
@@ -123,7 +152,7 @@ def _machine(uow: UnitOfWork, counter: list[int]) -> type[RuleBasedStateMachine]
             # joins after the opening: a member of the council, not of the frozen electorate
             m.late = f"late{n}"
             services.admit_member(uow, m.late, "works", m.now + timedelta(minutes=1))
-            note(f"ballot {m.ballot_id} ({method}), electorate {view.electorate_size}")
+            note(f"ballot {m.ballot_id} ({method}), electorate {sorted(m.electorate)}")
 
         def _cast(self, member: str, choice: Any, **kwargs: Any) -> Any:
             return services.cast_vote(uow, self.m.ballot_id, member, choice,
@@ -136,6 +165,12 @@ def _machine(uow: UnitOfWork, counter: list[int]) -> type[RuleBasedStateMachine]
         def first_vote(self, member: str, data: st.DataObject) -> None:
             choice = data.draw(papers(self.m.method))
             token = secrets.token_bytes(32)
+            if member not in self.m.electorate:  # a non-striker, on a strike ballot
+                with pytest.raises(PreconditionFailed, match="electorate"):
+                    self._cast(member, choice, token=token)
+                assert not services.verify_receipt(uow, self.m.ballot_id, token).found
+                seen["non-striker refused"] += 1
+                return
             if member in self.m.last:
                 with pytest.raises(PreconditionFailed, match="already"):
                     self._cast(member, choice, token=token)
@@ -187,9 +222,10 @@ def _machine(uow: UnitOfWork, counter: list[int]) -> type[RuleBasedStateMachine]
                 with pytest.raises(PreconditionFailed, match="already"):
                     self._cast(member, choice, token=old)
 
-        @rule(who=st.sampled_from(["late", *OUTSIDERS]), data=st.data())
+        @rule(who=st.sampled_from(["late", "late_striker", *OUTSIDERS]), data=st.data())
         def ineligible(self, who: str, data: st.DataObject) -> None:
-            member = self.m.late if who == "late" else who
+            member = {"late": self.m.late, "late_striker": self.m.late_striker}.get(who, who)
+            assume(member)
             choice = data.draw(papers(self.m.method))
             why = "closed" if self.m.closed else "electorate"
             with pytest.raises(PreconditionFailed, match=why):
@@ -258,7 +294,7 @@ def _machine(uow: UnitOfWork, counter: list[int]) -> type[RuleBasedStateMachine]
                 voters = set(uow.register.voters(m.ballot_id))
             assert marked == boxed == len(m.last)
             assert voters == set(m.last)
-            assert voters <= set(MEMBERS)  # nobody outside the frozen electorate
+            assert voters <= m.electorate  # nobody outside the frozen electorate
 
         @invariant()
         def last_receipts_found_superseded_ones_not(self) -> None:
@@ -283,6 +319,9 @@ def test_the_ballot_lifecycle_keeps_register_box_and_model_in_step(
         services.admit_member(uow, d, "dock", T0)
     if engine.dialect.name == "postgresql":
         examples //= 2
-    machine = _machine(uow, [0])
+    seen: Counter[str] = Counter()
+    machine = _machine(uow, [0], seen)
     run_state_machine_as_test(machine, settings=fuzz(examples, stateful_step_count=25))
     assert services.verify_audit(uow).ok
+    # the run did reach what it is about: every kind of ballot, non-strikers refused
+    assert set(seen) >= {*METHODS, "non-striker refused"}, seen

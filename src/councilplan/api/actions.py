@@ -187,12 +187,14 @@ def see_ballot(me: Principal, uow: UnitOfWork, ballot_id: str) -> views.BallotVi
 
 
 def cast(member_id: str, uow: UnitOfWork, ballot_id: str, choice: Any, now: datetime, *,
-         previous: str | None = None, checked: bool = False) -> Receipt:
+         previous: str | None = None, token: str | None = None,
+         checked: bool = False) -> Receipt:
     """The member votes as themself, in a ballot whose electorate holds them
     (``checked``: :func:`~.authz.voter_of_session` has just said so)."""
     if not checked:
         may_cast(uow, ballot_id, member_id)
-    return services.cast_vote(uow, ballot_id, member_id, choice, now, previous=previous)
+    return services.cast_vote(uow, ballot_id, member_id, choice, now, previous=previous,
+                              token=token)
 
 
 def check_receipt(me: Principal, uow: UnitOfWork, ballot_id: str,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from jinja2 import Environment
 from sqlalchemy import Engine
@@ -157,11 +158,14 @@ async def csrf_protect(request: Request) -> None:
     anon = request.cookies.get(ANON_COOKIE)
     if not sid and request.url.path.startswith("/api"):
         return
-    # a token bound to either cookie of this browser: the session's, or the pre-session's
-    # (the login form of a browser whose old session cookie has expired carries that one)
-    ok = any(p and ((sid and csrf_matches(settings.secret_key, sid, p))
-                    or (anon and csrf_matches(settings.secret_key, anon, p, anonymous=True)))
-             for p in presented)
+    # a token bound to the session's cookie; or to the pre-session's (the login form of a
+    # browser whose old session cookie has expired carries that one), but only while the
+    # browser is not signed in: a signed-in browser's pre-session cookie may have been
+    # planted, with its token, by whoever planted it
+    ok = any(p and sid and csrf_matches(settings.secret_key, sid, p) for p in presented)
+    if not ok and anon and any(p and csrf_matches(settings.secret_key, anon, p, anonymous=True)
+                               for p in presented):
+        ok = not sid or await anyio.to_thread.run_sync(get_account, request) is None
     if not ok:
         raise Forbidden("the request's CSRF token is missing or wrong",
                         [Problem(CSRF_FIELD, "reload the page and send the form again; API "

@@ -81,6 +81,21 @@ def _validation_problems(exc: RequestValidationError) -> list[Problem]:
     return out
 
 
+def _allowed_methods(request: Request, given: str) -> str:
+    """Every method the request's path takes, for a 405's ``Allow``: Starlette names only
+    those of the first route the path matched (``given``) when several share a path; the
+    OpenAPI document knows them all."""
+    methods = {m.strip().upper() for m in given.split(",") if m.strip()}
+    segments = request.url.path.split("/")
+    for template, item in request.app.openapi().get("paths", {}).items():
+        parts = template.split("/")
+        if len(parts) == len(segments) and all(
+                t == seg or (t.startswith("{") and t.endswith("}") and seg != "")
+                for t, seg in zip(parts, segments, strict=True)):
+            methods |= {m.upper() for m in item}
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(CouncilplanError)
     async def _councilplan(request: Request, exc: CouncilplanError) -> Response:
@@ -103,9 +118,13 @@ def install(app: FastAPI) -> None:
         titles = {400: "the request body is not valid JSON", 404: "not found",
                   405: "method not allowed"}
         title = titles.get(exc.status_code, str(exc.detail))
+        headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            given = {k.lower(): v for k, v in (headers or {}).items()}.get("allow", "")
+            headers = {k: v for k, v in (headers or {}).items() if k.lower() != "allow"}
+            headers["Allow"] = _allowed_methods(request, given)
         return _problem_response(request, exc.status_code, title,
-                                 [Problem(request.url.path, str(exc.detail))],
-                                 dict(exc.headers) if exc.headers else None)
+                                 [Problem(request.url.path, str(exc.detail))], headers)
 
     @app.exception_handler(BodyTooLarge)
     async def _too_large(request: Request, exc: BodyTooLarge) -> Response:

@@ -39,7 +39,8 @@ Name = Annotated[str, StringConstraints(pattern=PLAIN, max_length=200, strip_whi
 Text = Annotated[str, StringConstraints(pattern=PLAIN, min_length=1, max_length=20_000)]
 Period = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$")]
 Money = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
-Token = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{32,256}$")]
+# whole bytes: an even number of hex digits, 16 to 128 bytes
+Token = Annotated[str, StringConstraints(pattern=r"^(?:[0-9a-fA-F]{2}){16,128}$")]
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")]
 
 
@@ -102,6 +103,9 @@ class VoteIn(Body):
                     "approval: the options approved", max_length=200)
     previous: Token | None = Field(None, description="the receipt token of your last vote "
                                    "in this ballot: this vote replaces it")
+    token: Token | None = Field(None, description="a receipt token your device drew (at least "
+                                "16 random bytes, hex): sending the same vote again with it "
+                                "returns the same receipt and adds nothing")
 
 
 class ReceiptIn(Body):
@@ -328,7 +332,8 @@ class TechniqueRowIn(Body):
     product: Code
     labour: Quantity = Field(description="hours per unit")
     capacity: Quantity | None = Field(None, description="none: unlimited")
-    inputs: dict[Code, Quantity] = Field(default_factory=dict, max_length=1000)
+    inputs: dict[Code, Quantity] = Field(default_factory=dict, max_length=1000,
+                                         json_schema_extra={"additionalProperties": False})
 
 
 class TechniquesIn(Body):
@@ -342,8 +347,10 @@ class VariantSpecIn(Body):
     hours_per_week: float | None = Field(None, gt=0, le=168)
     weeks: float | None = Field(None, gt=0, le=53)
     need_scale: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")],
-                     Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict,
-                                                                    max_length=20)
+                     Annotated[float, Field(ge=0, le=1000)]] = Field(
+        default_factory=dict, max_length=20,
+        # keys outside the pattern are refused: say so (patternProperties alone allows them)
+        json_schema_extra={"additionalProperties": False})
 
 
 class VariantsIn(Body):

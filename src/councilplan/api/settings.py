@@ -91,7 +91,9 @@ class Settings:
                            ("max_in_flight", int), ("login_failures_per_hour", int),
                            ("threads", int), ("session_cache_seconds", float),
                            ("db_connections", int),
-                           ("tick_seconds", float)):
+                           ("tick_seconds", float),
+                           ("argon2_time_cost", int), ("argon2_memory_kib", int),
+                           ("argon2_parallelism", int)):
             raw = env.get("COUNCILPLAN_" + name.upper())
             if raw:
                 values[name] = kind(raw)

@@ -252,3 +252,171 @@ def test_pages_send_the_signed_out_to_the_login(app: FastAPI, path: str) -> None
         r = c.get(path, follow_redirects=False)
         assert r.status_code == 303
         assert r.headers["location"].startswith("/login")
+
+
+# -- sessions: fixation, logout; CSRF; the login throttle at its real size ------------------
+
+
+def _form_token(page_text: str) -> str:
+    return page_text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_a_pre_login_session_is_not_kept_after_login(app: FastAPI) -> None:
+    """An attacker who planted a pre-session cookie (cookie tossing from a sibling
+    site) and knows its form token gains nothing once the victim has logged in: the
+    login drops the pre-session, and a token bound to it never passes for a live
+    session."""
+    from councilplan.api.auth.sessions import ANON_COOKIE
+
+    with TestClient(app) as attacker:
+        page = attacker.get("/login")
+        planted, planted_token = attacker.cookies[ANON_COOKIE], _form_token(page.text)
+    for how in ("form", "api"):
+        with Client(app) as victim:
+            victim.cookies.set(ANON_COOKIE, planted, domain="testserver.local")
+            if how == "form":
+                r = victim.post("/login", data={"username": "m1", "password": PASSWORD,
+                                                "csrf_token": planted_token},
+                                follow_redirects=False)
+                assert r.status_code == 303
+            else:
+                r = victim.login("m1")
+                assert r.status_code == 200
+            # the pre-session is dropped at login
+            assert "max-age=0" in _cookie(r, ANON_COOKIE).lower()
+            assert ANON_COOKIE not in victim.cookies
+            # planted again afterwards
+            victim.cookies.set(ANON_COOKIE, planted, domain="testserver.local")
+            victim.headers.pop("X-CSRF-Token", None)  # only what the attacker's form sends
+            forged = victim.post("/councils/mill/motions",
+                                 data={"text": "forged", "csrf_token": planted_token},
+                                 follow_redirects=False)
+            assert forged.status_code == 403, how
+            forged = victim.post("/api/councils/mill/motions", json={"text": "forged"},
+                                 headers={"X-CSRF-Token": planted_token})
+            assert forged.status_code == 403, how
+            own = _form_token(victim.get("/councils/mill").text)
+            assert own != planted_token
+            ok = victim.post("/councils/mill/motions", data={"text": "mine", "csrf_token": own},
+                             follow_redirects=False)
+            assert ok.status_code in (200, 303), ok.text
+
+
+def test_a_planted_session_cookie_is_replaced_at_login_and_then_worthless(
+        app: FastAPI) -> None:
+    with Client(app) as attacker:
+        attacker.login("m2")  # the attacker's own, real session, planted in the victim's
+        planted = attacker.cookies[SESSION_COOKIE]
+    with TestClient(app) as victim:
+        r = victim.post("/api/session", json={"username": "m1", "password": PASSWORD},
+                        headers={"Cookie": f"{SESSION_COOKIE}={planted}"})
+        assert r.status_code == 200
+        mine = r.cookies[SESSION_COOKIE]
+        assert mine != planted
+    with TestClient(app) as victim:
+        victim.cookies.set(SESSION_COOKIE, mine)
+        assert victim.get("/api/session").json()["member_id"] == "m1"
+    with TestClient(app) as attacker:
+        attacker.cookies.set(SESSION_COOKIE, planted)
+        assert attacker.get("/api/session").status_code == 401  # ended by the login
+
+
+def test_logout_on_the_pages_ends_the_session_on_the_server(app: FastAPI) -> None:
+    with Client(app) as c:
+        c.login("m1")
+        sid = c.cookies[SESSION_COOKIE]
+        assert c.get("/api/session").status_code == 200  # in the process's session cache
+        token = _form_token(c.get("/councils/mill").text)
+        r = c.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+        assert r.status_code == 303
+    with Client(app) as thief:
+        thief.cookies.set(SESSION_COOKIE, sid)
+        assert thief.get("/api/session").status_code == 401
+        assert thief.post("/api/councils/mill/motions", json={"text": "x"},
+                          headers={"X-CSRF-Token": token}).status_code in (401, 403)
+
+
+def test_csrf_tokens_are_bound_to_their_session(
+        client_for: Callable[[str | None], Client], fed: World) -> None:
+    one, other = client_for("member"), client_for("voter")
+    # another session's token, a token in the wrong header case, none at all on a vote,
+    # a logout or a receipt check: all refused before anything is done
+    for token in (other.csrf, other.csrf.upper()[:-1] + "0", ""):
+        r = one.post("/api/councils/mill/motions", json={"text": "x"},
+                     headers={"X-CSRF-Token": token})
+        assert r.status_code == 403, token
+    one.headers.pop("X-CSRF-Token")
+    assert one.post(f"/api/ballots/{fed.open_ballot}/votes",
+                    json={"choice": ["m3"]}).status_code == 403
+    assert one.delete("/api/session").status_code == 403
+    one.headers["X-CSRF-Token"] = one.csrf
+    assert one.get("/api/session").status_code == 200  # the logout without a token did not
+
+
+def test_the_default_throttle_is_100_failed_logins_per_account_per_hour(
+        make_app: Callable[..., FastAPI], clock: Clock) -> None:
+    from councilplan.api.settings import Settings
+
+    assert Settings().login_failures_per_hour == 100
+    app = make_app()
+    with TestClient(app) as c:
+        page = c.get("/login")
+        token = _form_token(page.text)
+        for k in range(100):  # half through the API, half through the login form
+            if k % 2:
+                r = c.post("/api/session", json={"username": "m3", "password": f"guess {k}"})
+            else:
+                r = c.post("/login", data={"username": "m3", "password": f"guess {k}",
+                                           "csrf_token": token})
+            assert r.status_code == 401, k
+        # the 101st attempt is refused without the password being looked at: even the
+        # right one; through either door
+        r = c.post("/api/session", json={"username": "m3", "password": PASSWORD})
+        assert r.status_code == 429
+        r = c.post("/login", data={"username": "M3 ", "password": PASSWORD,
+                                   "csrf_token": token})
+        assert r.status_code == 429
+        assert int(r.headers["retry-after"]) > 3000
+        clock.now += timedelta(minutes=59)
+        assert c.post("/api/session", json={"username": "m3",
+                                            "password": PASSWORD}).status_code == 429
+        clock.now += timedelta(minutes=1, seconds=1)
+        assert c.post("/api/session", json={"username": "m3",
+                                            "password": PASSWORD}).status_code == 200
+
+
+def test_a_405_names_every_method_its_path_takes(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        # two routes share this path (GET and POST): Allow must list both
+        r = c.request("OPTIONS", "/api/plan/periods/rv-2025/needs")
+        assert r.status_code == 405
+        allowed = {m.strip() for m in r.headers["allow"].split(",")}
+        assert {"GET", "POST"} <= allowed
+        r = c.request("PUT", "/api/session")
+        assert r.status_code == 405
+        assert {"GET", "POST", "DELETE"} <= {m.strip() for m in r.headers["allow"].split(",")}
+
+
+def test_the_document_refuses_keys_outside_a_maps_pattern(app: FastAPI) -> None:
+    with TestClient(app) as c:
+        doc = c.get("/api/openapi.json").json()["components"]["schemas"]
+    for model, field in (("VariantSpecIn", "need_scale"), ("TechniqueRowIn", "inputs")):
+        prop = doc[model]["properties"][field]
+        assert prop["patternProperties"]
+        assert prop["additionalProperties"] is False, (model, field)
+
+
+def test_a_receipt_token_of_an_odd_number_of_digits_is_refused_by_the_document(
+        client_for: Callable[[str | None], Client], fed: World) -> None:
+    """The document's pattern is what the server takes: whole bytes of hex (an odd digit
+    count was schema-valid, then refused by the service; found by schemathesis)."""
+    c = client_for("voter")
+    for path, body in ((f"/api/ballots/{fed.open_ballot}/receipt-check", {"token": "a" * 33}),
+                       (f"/api/ballots/{fed.open_ballot}/votes",
+                        {"choice": ["m3"], "token": "b" * 63})):
+        r = c.post(path, json=body)
+        assert r.status_code == 422
+        assert r.json()["title"] == "the request is not valid"  # the schema's refusal
+    with TestClient(c.app) as anon:
+        doc = anon.get("/api/openapi.json").json()["components"]["schemas"]
+    assert doc["ReceiptIn"]["properties"]["token"]["pattern"] == "^(?:[0-9a-fA-F]{2}){16,128}$"

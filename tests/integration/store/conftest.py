@@ -4,60 +4,6 @@ skipped, with the reason, only when the server does not answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from tests.two_databases import db_url, engine, postgresql_engine, sqlite_engine, uow
 
-import pytest
-from sqlalchemy import Engine
-from sqlalchemy.engine import URL
-
-from councilplan.store import UnitOfWork, make_engine
-from councilplan.store.scratch import postgresql_reachable, scratch_database, server_for_tests
-
-_REACHABLE: dict[str, str | None] = {}
-
-
-def _skip_without_server() -> None:
-    server = server_for_tests()
-    if server not in _REACHABLE:
-        _REACHABLE[server] = postgresql_reachable(server)
-    if _REACHABLE[server] is not None:
-        pytest.skip(str(_REACHABLE[server]))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[URL]:
-    """A fresh database migrated to the head, of each kind."""
-    if request.param == "postgresql":
-        _skip_without_server()
-    with scratch_database(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    with scratch_database("sqlite", tmp_path) as url:
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
-
-
-@pytest.fixture
-def postgresql_engine(tmp_path: Path) -> Iterator[Engine]:
-    _skip_without_server()
-    with scratch_database("postgresql", tmp_path) as url:
-        eng = make_engine(url)
-        yield eng
-        eng.dispose()
-
-
-@pytest.fixture
-def engine(db_url: URL) -> Iterator[Engine]:
-    eng = make_engine(db_url)
-    yield eng
-    eng.dispose()
-
-
-@pytest.fixture
-def uow(engine: Engine) -> UnitOfWork:
-    return UnitOfWork(engine)
+__all__ = ["db_url", "engine", "postgresql_engine", "sqlite_engine", "uow"]

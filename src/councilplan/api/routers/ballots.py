@@ -72,7 +72,8 @@ def cast(ballot_id: IdPath, body: VoteIn, request: Request, uow: UoW, now: Now, 
     account = voter_of_session(uow, hash_session_id(session), ballot_id, now, state.sessions,
                                state.voters)
     receipt = actions.cast(account.member_id, uow, ballot_id, body.choice, now,
-                           previous=body.previous, checked=True)
+                           previous=body.previous, token=body.token,
+                           checked=True)
     return JSONResponse({"ballot_id": ballot_id, "receipt_token": receipt.token_hex,
                          "code": receipt.code}, status_code=201)
 

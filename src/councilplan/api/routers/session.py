@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from councilplan.api.auth.accounts import change_password, log_in, log_out
-from councilplan.api.auth.sessions import SESSION_COOKIE, csrf_token
+from councilplan.api.auth.sessions import ANON_COOKIE, SESSION_COOKIE, csrf_token
 from councilplan.api.authz import load_principal
 from councilplan.api.deps import Me, Now, State, UoW, csrf_protect, require_account
 from councilplan.api.routers._common import REFUSALS
@@ -20,9 +20,13 @@ router = APIRouter(prefix="/api/session", tags=["session"], responses=REFUSALS)
 
 
 def set_session_cookie(response: Response, settings: Settings, session_id: str) -> None:
+    """The new session's cookie; the pre-login session (its cookie and CSRF token) is
+    dropped: nothing from before the login is kept after it."""
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax",
                         secure=settings.https, path="/",
                         max_age=int(settings.session_lifetime.total_seconds()))
+    response.delete_cookie(ANON_COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=settings.https)
 
 
 def clear_session_cookie(response: Response, settings: Settings) -> None:
