@@ -11,6 +11,7 @@ expiries every ``settings.tick_seconds`` (0: never; tests drive time themselves)
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from councilplan.api import errors, security
 from councilplan.api.auth.passwords import Passwords
 from councilplan.api.auth.sessions import SessionCache
 from councilplan.api.authz import VoterCache
+from councilplan.api.casting_lane import CastingLane
 from councilplan.api.deps import AppState
 from councilplan.api.jobs import Jobs
 from councilplan.api.routers import ROUTERS
@@ -46,6 +48,13 @@ Sign in with `POST /api/session`; the session cookie is HttpOnly, and every unsa
 request must carry the session's CSRF token (in the login answer and `GET /api/session`)
 as `X-CSRF-Token`. Unsafe requests take `application/json`. Refusals are
 `application/problem+json` with every problem listed."""
+
+
+# FastAPI's own OpenTelemetry hooks (newer FastAPI) ask the global providers on every
+# request whether anybody listens; nobody does here, so they are not asked
+_NO_TELEMETRY: dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    if "telemetry" in inspect.signature(FastAPI).parameters else {})
 
 
 def _ticker(settings: Settings, engine: Engine, stop: threading.Event) -> None:
@@ -134,7 +143,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app = FastAPI(title="councilplan", version=__version__, description=DESCRIPTION,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
-                  lifespan=lifespan)
+                  lifespan=lifespan, **_NO_TELEMETRY)
     app.state.councilplan = state
     for router in ROUTERS:
         app.include_router(router)
@@ -143,6 +152,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     web.install(app, state)
     errors.install(app)
+    # innermost: casting's hot path, inside every protection security.install adds
+    app.add_middleware(CastingLane, state=state)
     security.install(app, settings)
     return app
 
