@@ -28,7 +28,7 @@ from councilplan.api import errors, security
 from councilplan.api.auth.passwords import Passwords
 from councilplan.api.auth.sessions import SessionCache
 from councilplan.api.authz import VoterCache
-from councilplan.api.casting_lane import CastingLane
+from councilplan.api.casting_lane import CastingLane, CastingPool
 from councilplan.api.deps import AppState
 from councilplan.api.jobs import Jobs
 from councilplan.api.routers import ROUTERS
@@ -114,6 +114,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     state = AppState(settings=settings, engine=engine, passwords=Passwords(settings),
                      jobs=Jobs(), sessions=SessionCache(settings.session_cache_seconds),
                      voters=VoterCache())
+    casting_pool = CastingPool(settings.threads if is_sqlite(engine)
+                               else max(1, min(settings.threads, settings.db_connections)))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -138,6 +140,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 if running is not None:
                     running.join(timeout=5)
             state.jobs.shutdown()
+            casting_pool.shutdown()
             if own_engine:
                 engine.dispose()
 
@@ -153,7 +156,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     web.install(app, state)
     errors.install(app)
     # innermost: casting's hot path, inside every protection security.install adds
-    app.add_middleware(CastingLane, state=state)
+    app.add_middleware(CastingLane, state=state, pool=casting_pool)
     security.install(app, settings)
     return app
 
