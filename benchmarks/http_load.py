@@ -335,7 +335,7 @@ def main() -> None:
     parser.add_argument("--overload-rate", type=float, default=None,
                         help="overload votes/s (default: 3 x --capacity)")
     parser.add_argument("--overload-seconds", type=float, default=60.0)
-    parser.add_argument("--voters", type=int, default=300,
+    parser.add_argument("--voters", type=int, default=600,
                         help="voters logged in (each votes at rate / voters)")
     parser.add_argument("--quick", action="store_true", help="tiny, seconds; JSON only")
     parser.add_argument("--out", type=Path, default=OUT)
