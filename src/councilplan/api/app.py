@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -36,7 +37,7 @@ from councilplan.api.settings import Settings
 from councilplan.store import UnitOfWork, ensure_current, is_sqlite, make_engine, normalise_url
 from councilplan.store.engine import checkpoint_wal
 
-__all__ = ["app_from_env", "create_app"]
+__all__ = ["SWITCH_INTERVAL", "app_from_env", "create_app"]
 
 log = logging.getLogger("councilplan.api")
 
@@ -49,6 +50,13 @@ request must carry the session's CSRF token (in the login answer and `GET /api/s
 as `X-CSRF-Token`. Unsafe requests take `application/json`. Refusals are
 `application/problem+json` with every problem listed."""
 
+
+# How long a thread holding the GIL runs before one waiting for it is let in (Python's
+# default is 5 ms), set by ``councilplan serve`` in its processes. The event loop and the
+# threads that cast hand the GIL to each other on every vote; at 5 ms a cast waits up to
+# that long for the loop to let go, at 1 ms the latency of casting under load halves for
+# no more CPU (benchmarks/RESULTS.md, http-perf).
+SWITCH_INTERVAL = 0.001
 
 # FastAPI's own OpenTelemetry hooks (newer FastAPI) ask the global providers on every
 # request whether anybody listens; nobody does here, so they are not asked
@@ -163,5 +171,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 def app_from_env() -> FastAPI:
     """The application configured by ``COUNCILPLAN_*`` variables (uvicorn's factory for
-    several worker processes)."""
+    several worker processes, each of which gets the GIL switch interval that
+    ``councilplan serve`` sets in its own process)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     return create_app(Settings.from_env())
