@@ -23,7 +23,7 @@ BENCHMARKS = ROOT / "benchmarks"
 @pytest.mark.parametrize(
     ("script", "needs"),
     [("leontief", None), ("pymrio_compare", "pymrio"), ("optimise", "highspy"),
-     ("plan_cycle", "highspy"), ("http_casting", "locust")],
+     ("plan_cycle", "highspy"), ("http_casting", "locust"), ("http_load", "locust")],
 )
 def test_benchmark_runs_quick(script: str, needs: str | None, tmp_path: Path) -> None:
     if needs and importlib.util.find_spec(needs) is None:  # not imported here: locust

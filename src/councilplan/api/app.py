@@ -11,7 +11,9 @@ expiries every ``settings.tick_seconds`` (0: never; tests drive time themselves)
 
 from __future__ import annotations
 
+import inspect
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +29,7 @@ from councilplan.api import errors, security
 from councilplan.api.auth.passwords import Passwords
 from councilplan.api.auth.sessions import SessionCache
 from councilplan.api.authz import VoterCache
+from councilplan.api.casting_lane import CastingLane, CastingPool
 from councilplan.api.deps import AppState
 from councilplan.api.jobs import Jobs
 from councilplan.api.routers import ROUTERS
@@ -34,7 +37,7 @@ from councilplan.api.settings import Settings
 from councilplan.store import UnitOfWork, ensure_current, is_sqlite, make_engine, normalise_url
 from councilplan.store.engine import checkpoint_wal
 
-__all__ = ["app_from_env", "create_app"]
+__all__ = ["SWITCH_INTERVAL", "app_from_env", "create_app"]
 
 log = logging.getLogger("councilplan.api")
 
@@ -46,6 +49,20 @@ Sign in with `POST /api/session`; the session cookie is HttpOnly, and every unsa
 request must carry the session's CSRF token (in the login answer and `GET /api/session`)
 as `X-CSRF-Token`. Unsafe requests take `application/json`. Refusals are
 `application/problem+json` with every problem listed."""
+
+
+# How long a thread holding the GIL runs before one waiting for it is let in (Python's
+# default is 5 ms), set by ``councilplan serve`` in its processes. The event loop and the
+# threads that cast hand the GIL to each other on every vote; at 5 ms a cast waits up to
+# that long for the loop to let go, at 1 ms the latency of casting under load halves for
+# no more CPU (benchmarks/RESULTS.md, http-perf).
+SWITCH_INTERVAL = 0.001
+
+# FastAPI's own OpenTelemetry hooks (newer FastAPI) ask the global providers on every
+# request whether anybody listens; nobody does here, so they are not asked
+_NO_TELEMETRY: dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    if "telemetry" in inspect.signature(FastAPI).parameters else {})
 
 
 def _ticker(settings: Settings, engine: Engine, stop: threading.Event) -> None:
@@ -105,6 +122,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     state = AppState(settings=settings, engine=engine, passwords=Passwords(settings),
                      jobs=Jobs(), sessions=SessionCache(settings.session_cache_seconds),
                      voters=VoterCache())
+    casting_pool = CastingPool(settings.threads if is_sqlite(engine)
+                               else max(1, min(settings.threads, settings.db_connections)))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -129,12 +148,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 if running is not None:
                     running.join(timeout=5)
             state.jobs.shutdown()
+            casting_pool.shutdown()
             if own_engine:
                 engine.dispose()
 
     app = FastAPI(title="councilplan", version=__version__, description=DESCRIPTION,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
-                  lifespan=lifespan)
+                  lifespan=lifespan, **_NO_TELEMETRY)
     app.state.councilplan = state
     for router in ROUTERS:
         app.include_router(router)
@@ -143,11 +163,15 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     web.install(app, state)
     errors.install(app)
+    # innermost: casting's hot path, inside every protection security.install adds
+    app.add_middleware(CastingLane, state=state, pool=casting_pool)
     security.install(app, settings)
     return app
 
 
 def app_from_env() -> FastAPI:
     """The application configured by ``COUNCILPLAN_*`` variables (uvicorn's factory for
-    several worker processes)."""
+    several worker processes, each of which gets the GIL switch interval that
+    ``councilplan serve`` sets in its own process)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     return create_app(Settings.from_env())

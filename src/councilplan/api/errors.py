@@ -38,7 +38,7 @@ from councilplan.api.authz import Forbidden, NotSignedIn
 from councilplan.api.security import BodyTooLarge, _limit_text
 from councilplan.errors import CouncilplanError, InvalidInput, NotFound, Problem, RuleViolation
 
-__all__ = ["install", "status_for"]
+__all__ = ["api_problem", "install", "status_for", "unexpected_problem"]
 
 log = logging.getLogger("councilplan.api")
 
@@ -59,15 +59,37 @@ def status_for(exc: CouncilplanError) -> int:
     return 500
 
 
+def api_problem(status: int, title: str, problems: list[Problem],
+                headers: dict[str, str] | None = None) -> JSONResponse:
+    """The ``application/problem+json`` refusal of an API request."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "problems": [{"where": p.where, "message": p.message}
+                                         for p in problems[:500]]}
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type="application/problem+json")
+
+
+def error_headers(exc: CouncilplanError) -> dict[str, str] | None:
+    if isinstance(exc, LoginThrottled):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
+
+
+UNEXPECTED = ("Something went wrong on the server",
+              [Problem("server", "the error was logged; nothing was half-done (every action "
+                       "is one transaction)")])
+
+
+def unexpected_problem() -> JSONResponse:
+    """The API's answer to an error nobody raised on purpose (logged by the caller)."""
+    return api_problem(500, UNEXPECTED[0], list(UNEXPECTED[1]))
+
+
 def _problem_response(request: Request, status: int, title: str, problems: list[Problem],
                       headers: dict[str, str] | None = None) -> Response:
     state = getattr(request.app.state, "councilplan", None)
     if request.url.path.startswith("/api") or state is None or state.templates is None:
-        body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                                "problems": [{"where": p.where, "message": p.message}
-                                             for p in problems[:500]]}
-        return JSONResponse(body, status_code=status, headers=headers,
-                            media_type="application/problem+json")
+        return api_problem(status, title, problems, headers)
     from councilplan.api.web.render import render_error
 
     return render_error(request, status, title, problems, headers=headers)
@@ -100,9 +122,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CouncilplanError)
     async def _councilplan(request: Request, exc: CouncilplanError) -> Response:
         status = status_for(exc)
-        headers = None
-        if isinstance(exc, LoginThrottled):
-            headers = {"Retry-After": str(exc.retry_after)}
+        headers = error_headers(exc)
         if status == 500:
             log.error("%s on %s %s", type(exc).__name__, request.method, request.url.path,
                       exc_info=exc)
@@ -135,6 +155,4 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return _problem_response(request, 500, "Something went wrong on the server",
-                                 [Problem("server", "the error was logged; nothing was "
-                                          "half-done (every action is one transaction)")])
+        return _problem_response(request, 500, UNEXPECTED[0], list(UNEXPECTED[1]))

@@ -33,11 +33,14 @@ def run_server(url: str, host: str, port: int, *, https: bool = False,
     ``COUNCILPLAN_SESSION_CACHE_SECONDS`` asks for one, so a logout is honoured by every
     process at once).
     """
+    import sys
+
     import uvicorn
 
-    from councilplan.api.app import create_app
+    from councilplan.api.app import SWITCH_INTERVAL, create_app
     from councilplan.api.settings import Settings
 
+    sys.setswitchinterval(SWITCH_INTERVAL)
     options = {"host": host, "port": port, "log_level": log_level, "proxy_headers": False,
                "server_header": False, "date_header": True, "timeout_graceful_shutdown": 5}
     if workers > 1:

@@ -35,6 +35,9 @@ from councilplan.store.engine import writer_lock
 __all__ = ["CommitGroup", "commit_group"]
 
 MAX_BATCH = 256
+_SAVEPOINT = "SAVEPOINT cp_cast"
+_RELEASE = "RELEASE SAVEPOINT cp_cast"
+_ROLLBACK_TO = "ROLLBACK TO SAVEPOINT cp_cast"
 
 
 @dataclass
@@ -117,16 +120,25 @@ class CommitGroup:
             batch = self._batch
             batch.members += 1
         failure: BaseException | None = None
-        savepoint = batch.conn.begin_nested()
         try:
-            yield batch.conn
-            savepoint.commit()
-        except BaseException as exc:
+            # the savepoint in plain SQL: SQLAlchemy's begin_nested() builds, caches and
+            # compiles a statement for each SAVEPOINT and RELEASE, the dearest part of a
+            # cast; members run one after another, so one name serves them all
+            batch.conn.exec_driver_sql(_SAVEPOINT)
+        except BaseException as exc:  # the batch cannot go on
+            batch.error = exc
             failure = exc
+        if failure is None:
             try:
-                savepoint.rollback()
-            except BaseException as rollback_error:  # the batch cannot go on
-                batch.error = rollback_error
+                yield batch.conn
+                batch.conn.exec_driver_sql(_RELEASE)
+            except BaseException as exc:
+                failure = exc
+                try:
+                    batch.conn.exec_driver_sql(_ROLLBACK_TO)
+                    batch.conn.exec_driver_sql(_RELEASE)
+                except BaseException as rollback_error:  # the batch cannot go on
+                    batch.error = rollback_error
         with self._cv:
             last = self._waiting == 0 or batch.members >= self._max or batch.error is not None
             if last:
