@@ -34,6 +34,7 @@ import re
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -49,7 +50,7 @@ from councilplan.api.security import BodyTooLarge, _limit_text
 from councilplan.errors import CouncilplanError, Problem
 from councilplan.store import UnitOfWork
 
-__all__ = ["CastingLane", "CastingPool"]
+__all__ = ["CastingLane", "CastingPool", "cast_for_session"]
 
 log = logging.getLogger("councilplan.api")
 
@@ -165,15 +166,23 @@ class CastingLane:
     def _cast(self, ballot_id: str, session: str, vote: VoteIn) -> bytes:
         """What the route does, in a worker thread: the session as a voter, then the cast."""
         state = self.state
-        now = state.settings.clock()
-        uow = UnitOfWork(state.engine)
-        account = voter_of_session(uow, hash_session_id(session[:128]), ballot_id, now,
-                                   state.sessions, state.voters)
-        receipt = actions.cast(account.member_id, uow, ballot_id, vote.choice, now,
-                               previous=vote.previous, checked=True)
-        return json.dumps({"ballot_id": ballot_id, "receipt_token": receipt.token_hex,
-                           "code": receipt.code}, ensure_ascii=False, allow_nan=False,
+        answer = cast_for_session(state, UnitOfWork(state.engine), ballot_id, session, vote,
+                                  state.settings.clock())
+        return json.dumps(answer, ensure_ascii=False, allow_nan=False,
                           separators=(",", ":")).encode("utf-8")
+
+
+def cast_for_session(state: AppState, uow: UnitOfWork, ballot_id: str, session: str,
+                     vote: VoteIn, now: datetime) -> dict[str, str]:
+    """The cast both the lane and the route (:func:`councilplan.api.routers.ballots.cast`)
+    make, so the two cannot drift apart: the session as a voter of the ballot, then the
+    member's paper (replacing ``vote.previous``, under the device's ``vote.token`` when it
+    chose one); the answer is the receipt."""
+    account = voter_of_session(uow, hash_session_id(session[:128]), ballot_id, now,
+                               state.sessions, state.voters)
+    receipt = actions.cast(account.member_id, uow, ballot_id, vote.choice, now,
+                           previous=vote.previous, token=vote.token, checked=True)
+    return {"ballot_id": ballot_id, "receipt_token": receipt.token_hex, "code": receipt.code}
 
 
 def _vote(body: bytes) -> VoteIn | None:

@@ -207,6 +207,11 @@ def test_rule_sets_and_the_offers_published_to_me(any_db_app: tuple[FastAPI, Wor
                                                     "on": "2025-03-01"})
         assert r.status_code == 404
         assert outsider.get("/api/rule-sets", params={"on": "not a day"}).status_code == 422
+        # a bare number is no day (pydantic alone read 0 as 1970-01-01: schemathesis)
+        assert outsider.get("/api/rule-sets", params={"on": "0"}).status_code == 422
+        r = outsider.get("/api/rule-sets", params={"on": "2026-02-30"})
+        assert r.status_code == 422
+        assert [p["where"] for p in r.json()["problems"]] == ["on"]
         assert striker.get(f"/api/disputes/{fed.dispute}/rules").json()["key"] == "gb-tua-2016@v1"
         assert outsider.get(f"/api/disputes/{fed.dispute}/rules").status_code == 403
         mine = striker.get("/api/members/m1/offers").json()

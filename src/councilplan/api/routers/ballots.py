@@ -7,8 +7,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from councilplan.api import actions
-from councilplan.api.auth.sessions import SESSION_COOKIE, hash_session_id
-from councilplan.api.authz import voter_of_session
+from councilplan.api.auth.sessions import SESSION_COOKIE
+from councilplan.api.casting_lane import cast_for_session
 from councilplan.api.deps import Me, Now, State, UoW
 from councilplan.api.routers._common import answer, answer_all, api_router
 from councilplan.api.schemas import (
@@ -68,14 +68,9 @@ def cast(ballot_id: IdPath, body: VoteIn, request: Request, uow: UoW, now: Now, 
     """Cast the signed-in member's paper; returns the receipt (keep the token secret: it
     is the only way to check the vote or replace it). A second vote must present the
     last receipt's token as ``previous``: it replaces that paper, never adds one."""
-    session = request.cookies.get(SESSION_COOKIE, "")[:128]
-    account = voter_of_session(uow, hash_session_id(session), ballot_id, now, state.sessions,
-                               state.voters)
-    receipt = actions.cast(account.member_id, uow, ballot_id, body.choice, now,
-                           previous=body.previous, token=body.token,
-                           checked=True)
-    return JSONResponse({"ballot_id": ballot_id, "receipt_token": receipt.token_hex,
-                         "code": receipt.code}, status_code=201)
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return JSONResponse(cast_for_session(state, uow, ballot_id, session, body, now),
+                        status_code=201)
 
 
 @router.post("/ballots/{ballot_id}/receipt-check", response_model=view_model(ReceiptCheck),

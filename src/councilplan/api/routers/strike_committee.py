@@ -26,6 +26,7 @@ from councilplan.api.deps import Me, Now, UoW
 from councilplan.api.dispute_schemas import CommitteeElectionIn, CommitteeSeatIn
 from councilplan.api.routers._common import answer, answer_all, api_router
 from councilplan.api.schemas import IdPath, view_list, view_model
+from councilplan.errors import InvalidInput, Problem
 from councilplan.services.dispute_records import rules_of_dispute
 from councilplan.services.dispute_views import (
     ActionCallView,
@@ -112,10 +113,24 @@ def rules(dispute_id: IdPath, me: Me, uow: UoW, now: Now) -> JSONResponse:
 @router.get("/rule-sets", response_model=view_list(RuleSetView),
             summary="The rule book of strike ballots")
 def rule_sets(me: Me, jurisdiction: Code = None, sector: Code = None,
-              on: Annotated[date | None, Query()] = None) -> JSONResponse:
+              on: Annotated[str | None, Query(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                                              description="a day, YYYY-MM-DD")] = None
+              ) -> JSONResponse:
     """Every rule set known (of one ``jurisdiction``, when given); with ``jurisdiction``,
     ``sector`` and ``on``: the one in force that day (404 naming what is known)."""
-    return answer_all(services.rule_sets(jurisdiction, sector, on))
+    return answer_all(services.rule_sets(jurisdiction, sector, _day(on)))
+
+
+def _day(text: str | None) -> date | None:
+    """``on`` as a day: written out (a bare number is no day, though pydantic would read
+    it as seconds since 1970), and a real one (2026-02-30 is refused naming ``on``)."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"on: {text!r} is not a day of the calendar (YYYY-MM-DD)",
+                           [Problem("on", "not a day of the calendar")]) from None
 
 
 @router.get("/members/{member_id}/offers", response_model=view_list(OfferView),
