@@ -1,5 +1,5 @@
 """The benchmark scripts still run: each in ``--quick`` mode (seconds, tiny sizes);
-``http_casting`` needs locust (``pip install -e ".[bench]"``) and skips without it.
+``http_casting`` and ``http_load`` need locust (in the ``test`` extra; skipped without it).
 
 Nothing here times anything or checks a goal: benchmarks are measurements, recorded in
 ``benchmarks/RESULTS.md`` by running them in full. ``--quick`` writes its JSON to a
