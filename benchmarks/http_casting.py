@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -430,31 +431,48 @@ def main() -> None:
     if args.quick:
         args.rate, args.per_user, args.seconds, args.warmup = 20.0, 5.0, 3.0, 1.0
         args.db, args.no_record, args.no_baseline = "sqlite", True, True
+    drive("http_casting", args, argv, run, report,
+          slim=lambda r: {**r, "phases": [
+              {k: v for k, v in p.items() if k not in ("last", "replaced_sample")}
+              for p in r["phases"]]})
+
+
+Row = dict[str, Any]
+
+
+def drive(name: str, args: argparse.Namespace, argv: list[str],
+          run_one: Callable[[str, argparse.Namespace], Row],
+          report_all: Callable[[list[Row], dict[str, float | None], argparse.Namespace,
+                                list[str], dict[str, Any]], str],
+          slim: Callable[[Row], Row] = lambda r: r) -> None:
+    """Run a load benchmark on each database asked for (PostgreSQL skipped, saying why,
+    when unreachable), each followed by its same-run service-level baseline; print and
+    keep the report (JSON always, the section of RESULTS.md unless ``--no-record``); exit
+    1 when any run's checks (nothing lost or doubled) failed. Shared by ``http_load``."""
     from importlib.metadata import version
+
+    from councilplan.store.scratch import postgresql_reachable, server_for_tests
 
     args.locust_version = version("locust")
     info = machine()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    from councilplan.store.scratch import postgresql_reachable, server_for_tests
-
-    results, baselines = [], {}
+    results: list[Row] = []
+    baselines: dict[str, float | None] = {}
     for kind in kinds:
         if kind == "postgresql":
             why = postgresql_reachable(server_for_tests())
             if why is not None:
                 print(f"postgresql skipped: {why}")
                 continue
-        results.append(run(kind, args))
+        results.append(run_one(kind, args))
         if not args.no_baseline:
             baselines[kind] = service_baseline(kind, 10_000)
-    markdown = report(results, baselines, args, argv, info)
+    markdown = report_all(results, baselines, args, argv, info)
     print(markdown)
-    slim = [{**r, "phases": [{k: v for k, v in p.items() if k not in ("last", "replaced_sample")}
-                             for p in r["phases"]]} for r in results]
-    write_json(args.out, "http_casting-quick" if args.quick else "http_casting",
-               {"rows": slim, "baselines": baselines, "machine": info})
+    write_json(args.out, f"{name}-quick" if args.quick else name,
+               {"rows": [slim(r) for r in results], "baselines": baselines, "machine": info})
     if not args.no_record:
-        record_section("http_casting", markdown)
+        record_section(name, markdown)
     if not all(r["check"]["ok"] for r in results):
         raise SystemExit(1)
 

@@ -45,18 +45,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import OUT, command_line, machine, record_section, table, today, write_json
+from _common import OUT, command_line, table, today
 from http_casting import (
     BALLOT,
     CANDIDATES,
     PASSWORD,
     check,
     database,
+    drive,
     free_port,
     seed,
     server,
     server_cpu,
-    service_baseline,
 )
 
 P99_GOAL_MS = 1000.0
@@ -353,31 +353,7 @@ def main() -> None:
         args.db, args.no_record, args.no_baseline = "sqlite", True, True
     if args.overload_rate is None:
         args.overload_rate = 3 * args.capacity
-    from importlib.metadata import version
-
-    args.locust_version = version("locust")
-    info = machine()
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    from councilplan.store.scratch import postgresql_reachable, server_for_tests
-
-    results, baselines = [], {}
-    for kind in kinds:
-        if kind == "postgresql":
-            why = postgresql_reachable(server_for_tests())
-            if why is not None:
-                print(f"postgresql skipped: {why}")
-                continue
-        results.append(run(kind, args))
-        if not args.no_baseline:
-            baselines[kind] = service_baseline(kind, 10_000)
-    markdown = report(results, baselines, args, argv, info)
-    print(markdown)
-    write_json(args.out, "http_load-quick" if args.quick else "http_load",
-               {"rows": results, "baselines": baselines, "machine": info})
-    if not args.no_record:
-        record_section("http_load", markdown)
-    if not all(r["check"]["ok"] for r in results):
-        raise SystemExit(1)
+    drive("http_load", args, argv, run, report)
 
 
 if __name__ == "__main__":
