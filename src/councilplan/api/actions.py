@@ -15,6 +15,7 @@ from typing import Any
 
 from councilplan import services
 from councilplan.api.authz import (
+    Forbidden,
     Principal,
     council_has_officer,
     council_of_ballot,
@@ -23,6 +24,7 @@ from councilplan.api.authz import (
     councils_of_seats,
     may_cast,
     refuse,
+    require_committee,
 )
 from councilplan.councils.motion import Motion
 from councilplan.councils.receipt import Receipt
@@ -128,27 +130,41 @@ def see_mandate(me: Principal, uow: UnitOfWork, mandate_id: str, now: datetime, 
     return services.show_mandate(uow, mandate_id, now, period=period)
 
 
-def may_set_pay(me: Principal, mandate: views.MandateView) -> bool:
-    """The council's officers set and review pay, never the holder's own."""
-    return me.runs(mandate.council_id) and mandate.holder_id != me.member_id
+def may_set_pay(me: Principal, uow: UnitOfWork, mandate_id: str, now: datetime) -> bool:
+    """Whether :func:`require_pay_setter` lets ``me`` set this mandate's pay (for pages)."""
+    try:
+        require_pay_setter(me, uow, mandate_id, now)
+    except Forbidden:
+        return False
+    return True
 
 
-def require_pay_setter(me: Principal, uow: UnitOfWork, mandate_id: str) -> None:
+def require_pay_setter(me: Principal, uow: UnitOfWork, mandate_id: str,
+                       now: datetime) -> None:
+    """A council's officers set and review the pay of its mandates; a strike committee's
+    seat is held from the strikers, not from the council it is filed under, so its pay is
+    the committee's to set (capped by the strikers' average); nobody sets their own."""
+    what = f"set the pay of {mandate_id}"
     mandate = council_of_mandate(uow, mandate_id)
-    me.require_runs(mandate.council_id, f"set the pay of {mandate_id}")
+    with uow.reading():
+        dispute_id = uow.disputes.disputes_of_seats([mandate.seat_id]).get(mandate.seat_id)
+    if dispute_id is None:
+        me.require_runs(mandate.council_id, what)
+    else:
+        require_committee(me, uow, dispute_id, now, what)
     if mandate.holder_id == me.member_id:
-        raise refuse(f"set the pay of {mandate_id}", "nobody sets their own pay")
+        raise refuse(what, "nobody sets their own pay")
 
 
 def set_pay(me: Principal, uow: UnitOfWork, mandate_id: str, period: str, amount: Decimal,
             now: datetime) -> views.PayView:
-    require_pay_setter(me, uow, mandate_id)
+    require_pay_setter(me, uow, mandate_id, now)
     return services.set_pay(uow, mandate_id, period, amount, now)
 
 
 def review_pay(me: Principal, uow: UnitOfWork, mandate_id: str, period: str, next_period: str,
                now: datetime) -> views.PayView | None:
-    require_pay_setter(me, uow, mandate_id)
+    require_pay_setter(me, uow, mandate_id, now)
     return services.review_mandate_pay(uow, mandate_id, period, next_period, now)
 
 

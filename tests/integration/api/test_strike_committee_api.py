@@ -218,3 +218,42 @@ def test_rule_sets_and_the_offers_published_to_me(any_db_app: tuple[FastAPI, Wor
         assert [(o["offer_id"], o["text"]) for o in mine] == [
             (fed.offer, "Full text: 2% now, 1% next year.")]
         assert striker.get("/api/members/sec_m/offers").status_code == 403
+
+
+def test_the_committee_not_the_council_sets_a_committee_mandates_pay(
+        any_db_app: tuple[FastAPI, World]) -> None:
+    """A committee seat is held from the strikers: its pay is set by the committee (never
+    by the holder), capped by the strikers' average, and not by the officers of the
+    council the seat is filed under."""
+    from datetime import timedelta
+
+    from councilplan import services
+    from councilplan.store import UnitOfWork
+    from tests.integration.api.world import NOW, PERIOD, T0
+
+    app, fed = any_db_app
+    uow = UnitOfWork(app.state.councilplan.engine)
+    services.define_committee_seat(uow, fed.dispute, "d-mill/treasurer", "Treasurer",
+                                   T0 + 14 * DAY, term_length=timedelta(days=90),
+                                   election_lead=timedelta(days=14))
+    services.open_committee_election(uow, fed.dispute, ["d-mill/treasurer"], ["m1"],
+                                     T0 + 15 * DAY, T0 + 17 * DAY, ballot_id="ce-treasurer")
+    for voter in ("m1", "sec_m"):
+        services.cast_vote(uow, "ce-treasurer", voter, ["m1"], T0 + 16 * DAY)
+    services.close_ballot(uow, "ce-treasurer", T0 + 17 * DAY)
+    chair = next(m.mandate_id for m in services.list_mandates(uow, "mill", NOW)
+                 if m.seat_id == "d-mill/chair")
+    path = f"/api/mandates/{chair}/pay"
+    with _clients(app, "m1", "del_m", "sec_a", "sec_m") as (treasurer, member, area, holder):
+        for outsider in (member, area):  # a Mill member and Riverside's secretary
+            r = outsider.post(path, json={"period": PERIOD, "amount": "100.00"})
+            assert r.status_code == 403, r.text
+            assert "strike committee" in r.text
+        r = holder.post(path, json={"period": PERIOD, "amount": "100.00"})
+        assert r.status_code == 403  # the chair, also the Mill's secretary: not their own
+        # the cap: the strikers' average without the holder, i.e. m1's reported 2,000.00
+        r = treasurer.post(path, json={"period": PERIOD, "amount": "2000.01"})
+        assert r.status_code == 409, r.text
+        r = treasurer.post(path, json={"period": PERIOD, "amount": "2000.00"})
+        assert r.status_code == 201, r.text
+        assert r.json()["amount"] == "2000.00"

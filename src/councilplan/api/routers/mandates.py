@@ -54,8 +54,9 @@ def pay_cap(mandate_id: IdPath, me: Me, uow: UoW,
 @router.post("/mandates/{mandate_id}/pay", status_code=201, response_model=view_model(PayView),
              summary="Set a mandate's pay")
 def set_pay(mandate_id: IdPath, body: PayIn, me: Me, uow: UoW, now: Now) -> JSONResponse:
-    """Set by the council's officers (never by the holder); refused (409) above the cap,
-    with the cap and how it was computed."""
+    """Set by the council's officers, or for a strike committee's seat by the committee
+    (never by the holder); refused (409) above the cap, with the cap and how it was
+    computed."""
     return answer(actions.set_pay(me, uow, mandate_id, body.period, Decimal(body.amount), now),
                   201)
 

@@ -70,7 +70,7 @@ def set_pay(request: Request, council_id: IdPath, uow: UoW, now: Now,
             amount: Annotated[str, Form(max_length=32)]) -> Response:
     me = signed_in(request)
     try:
-        actions.require_pay_setter(me, uow, mandate_id)
+        actions.require_pay_setter(me, uow, mandate_id, now)
         actions.set_pay(me, uow, mandate_id, period, fields.amount(amount), now)
     except CouncilplanError as exc:
         return refused(request, exc, "council.html",

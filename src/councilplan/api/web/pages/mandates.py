@@ -59,7 +59,7 @@ def mandate_context(request: Request, uow: UoW, now: Now, mandate_id: str,
         "open_petition": next((p for p in petitions if p.status == "open"), None),
         "holder": services.member_names(uow, [mandate.holder_id]).get(mandate.holder_id,
                                                                       mandate.holder_id),
-        "may_set_pay": actions.may_set_pay(me, mandate),
+        "may_set_pay": actions.may_set_pay(me, uow, mandate_id, now),
         "may_recall": (me.is_constituent(mandate.council_id) and mandate.status == "active"
                        and mandate.holder_id != me.member_id),
         "council_names": {c.council_id: c.name for c in services.list_councils(uow)},
@@ -81,7 +81,7 @@ def set_pay(request: Request, mandate_id: IdPath, uow: UoW, now: Now,
             amount: Annotated[str, Form(max_length=64)] = "") -> Response:
     me = signed_in(request)
     try:
-        actions.require_pay_setter(me, uow, mandate_id)
+        actions.require_pay_setter(me, uow, mandate_id, now)
         v = fields.gather("the pay was not set", period=lambda: fields.period(period),
                           amount=lambda: fields.amount(amount))
         actions.set_pay(me, uow, mandate_id, v["period"], v["amount"], now)
@@ -98,7 +98,7 @@ def review_pay(request: Request, mandate_id: IdPath, uow: UoW, now: Now,
                next_period: Annotated[str, Form(max_length=64)] = "") -> Response:
     me = signed_in(request)
     try:
-        actions.require_pay_setter(me, uow, mandate_id)
+        actions.require_pay_setter(me, uow, mandate_id, now)
         v = fields.gather("the pay was not reviewed", period=lambda: fields.period(period),
                           next_period=lambda: fields.period(next_period, "next_period"))
         lowered = actions.review_pay(me, uow, mandate_id, v["period"], v["next_period"], now)
