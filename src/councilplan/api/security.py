@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -223,18 +224,36 @@ def _limit_text(limit: int) -> str:
     return f"{limit // 1024} KiB" if limit < 1024 * 1024 else f"{limit // (1024 * 1024)} MiB"
 
 
+# the plan's bulk registrations: up to 10,000 rows in one JSON body (schemas.py)
+BULK_PATHS = re.compile(r"/api/plan/(?:catalogue|periods/[^/]+/(?:needs|techniques|reports))")
+
+
 class BodyLimit:
+    """413 for a body over its limit, announced or counted as it arrives: uploads
+    (``multipart/form-data``) ``max_upload_bytes``; a POST of the plan's bulk
+    registrations (:data:`BULK_PATHS`) with a session cookie ``max_bulk_bytes``; anything
+    else ``max_body_bytes``."""
+
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.body = settings.max_body_bytes
+        self.bulk = settings.max_bulk_bytes
         self.upload = settings.max_upload_bytes
+
+    def limit_of(self, scope: Scope) -> int:
+        ctype = (_header(scope, b"content-type") or "").lower()
+        if ctype.startswith("multipart/form-data"):
+            return self.upload
+        if (scope.get("method") == "POST" and BULK_PATHS.fullmatch(str(scope.get("path", "")))
+                and f"{SESSION_COOKIE}=" in (_header(scope, b"cookie") or "")):
+            return self.bulk
+        return self.body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        ctype = (_header(scope, b"content-type") or "").lower()
-        limit = self.upload if ctype.startswith("multipart/form-data") else self.body
+        limit = self.limit_of(scope)
         length = _header(scope, b"content-length")
         if length is not None:
             try:

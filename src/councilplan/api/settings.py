@@ -26,8 +26,10 @@ def system_clock() -> datetime:
 class Settings:
     """Everything ``create_app`` needs to know.
 
-    Limits: ``max_body_bytes`` for JSON and form bodies, ``max_upload_bytes`` for
-    ``multipart/form-data`` uploads (413 beyond either); ``rate_per_second`` and
+    Limits: ``max_body_bytes`` for JSON and form bodies, ``max_bulk_bytes`` for the JSON
+    bodies of the plan's bulk registrations (needs, techniques, reports, catalogue: up to
+    10,000 rows each) from a signed-in browser, ``max_upload_bytes`` for
+    ``multipart/form-data`` uploads (413 beyond any); ``rate_per_second`` and
     ``rate_burst`` for the token bucket each session (or, signed out, each client
     address) draws on, and ``rate_per_address`` / ``address_burst`` for all requests
     from one address (429 with ``Retry-After`` when either is empty); ``max_in_flight`` requests
@@ -39,6 +41,7 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
     https: bool = False
     max_body_bytes: int = 64 * 1024
+    max_bulk_bytes: int = 8 * 1024 * 1024
     max_upload_bytes: int = 16 * 1024 * 1024
     rate_per_second: float = 20.0
     rate_burst: int = 60
@@ -65,7 +68,8 @@ class Settings:
     def __post_init__(self) -> None:
         if len(self.secret_key) < 32:
             raise ValueError("the secret key must be at least 32 characters")
-        for name in ("max_body_bytes", "max_upload_bytes", "rate_burst", "max_in_flight",
+        for name in ("max_body_bytes", "max_bulk_bytes", "max_upload_bytes", "rate_burst",
+                     "max_in_flight",
                      "login_failures_per_hour", "threads", "db_connections"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -85,7 +89,8 @@ class Settings:
             values["secret_key"] = env["COUNCILPLAN_SECRET_KEY"]
         if env.get("COUNCILPLAN_HTTPS"):
             values["https"] = env["COUNCILPLAN_HTTPS"].lower() in ("1", "true", "yes", "on")
-        for name, kind in (("max_body_bytes", int), ("max_upload_bytes", int),
+        for name, kind in (("max_body_bytes", int), ("max_bulk_bytes", int),
+                           ("max_upload_bytes", int),
                            ("rate_per_second", float), ("rate_burst", int),
                            ("rate_per_address", float), ("address_burst", int),
                            ("max_in_flight", int), ("login_failures_per_hour", int),

@@ -142,6 +142,31 @@ def test_bodies_above_the_limit_are_413_with_a_clear_message(
         assert "<h1>" in r.text
 
 
+def test_the_plans_bulk_registrations_take_a_larger_body_when_signed_in(
+        make_app: Callable[..., FastAPI], fed: World) -> None:
+    """Needs, techniques, reports and the catalogue take up to 10,000 rows in one body:
+    ``max_bulk_bytes`` is their limit (from a browser with a session), not the
+    ``max_body_bytes`` of every other body."""
+    app = make_app(max_body_bytes=1024, max_bulk_bytes=64 * 1024)
+    url = f"/api/plan/periods/{fed.plan_period}/needs"
+    rows = [{"product": "cloth", "quantity": 1, "reason": f"row {i}"} for i in range(200)]
+    body = {"council_id": "mill", "needs": rows}  # about 10 KiB
+    with TestClient(app) as anonymous:
+        r = anonymous.post(url, json=body)
+        assert r.status_code == 413, r.text  # no session: the ordinary limit
+    with Client(app) as c:
+        c.login("m1")
+        r = c.post(url, json=body)
+        assert r.status_code == 201, r.text
+        assert r.json()["needs"] == 200
+        r = c.post("/api/councils/mill/motions", json={"text": "x" * 5000})
+        assert r.status_code == 413  # the ordinary limit elsewhere
+        huge = {"council_id": "mill", "needs": rows * 8}  # about 80 KiB
+        r = c.post(url, json=huge)
+        assert r.status_code == 413
+        assert "at most 64 KiB" in r.json()["problems"][0]["message"]
+
+
 def test_rate_limit_is_429_with_retry_after(make_app: Callable[..., FastAPI]) -> None:
     app = make_app(rate_per_second=0.5, rate_burst=3)
     with TestClient(app) as c:
