@@ -30,8 +30,9 @@ from rich.console import Console
 from rich.table import Table
 
 from councilplan import services
-from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, money, open_uow, share
+from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, money, open_uow
 from councilplan.cli.errors import handle_errors
+from councilplan.cli.recall import open_petition, sign_petition
 from councilplan.councils.council import CouncilKind
 from councilplan.councils.counting import DEFAULT_METHOD, Method
 from councilplan.councils.strike_ballot import STRIKE_METHOD
@@ -435,12 +436,7 @@ def recall_open(
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Open a petition to recall a mandate."""
-    view = services.open_recall_petition(open_uow(db), mandate_id, by, moment(at),
-                                         petition_id=petition_id, threshold=share(threshold),
-                                         window=timedelta(days=window_days))
-    emit(view.to_dict(), as_json,
-          f"petition {view.petition_id} against {mandate_id} opened: {view.required} "
-          f"signatures needed by {view.closes_at:%Y-%m-%d %H:%M} UTC")
+    open_petition(db, at, mandate_id, by, threshold, window_days, petition_id, as_json)
 
 
 @recall_app.command("sign")
@@ -454,12 +450,7 @@ def recall_sign(
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Sign a recall petition; the signature reaching the threshold opens the recall ballot."""
-    view = services.sign_recall_petition(open_uow(db), petition_id, member_id, moment(at),
-                                         open_ballot_for=timedelta(days=ballot_days))
-    text = f"{member_id} signed {petition_id}: {view.signatures} of {view.required}"
-    if view.ballot_id:
-        text += f"; threshold reached, recall ballot {view.ballot_id} is open"
-    emit(view.to_dict(), as_json, text)
+    sign_petition(db, at, petition_id, member_id, ballot_days, as_json)
 
 
 @recall_app.command("list")

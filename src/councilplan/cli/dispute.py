@@ -39,8 +39,9 @@ from rich.console import Console
 from rich.table import Table
 
 from councilplan import services
-from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, money, open_uow, share
+from councilplan.cli.db import AtOpt, DbOpt, JsonOpt, emit, moment, money, open_uow
 from councilplan.cli.errors import handle_errors
+from councilplan.cli.recall import open_petition, sign_petition
 from councilplan.councils.counting import DEFAULT_METHOD, Method
 from councilplan.councils.strike_ballot import ActionForm, StrikeBallotKind
 from councilplan.councils.threshold import zone
@@ -377,12 +378,8 @@ def committee_recall(
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Open a petition to recall a committee member; the strikers sign it."""
-    view = services.open_recall_petition(open_uow(db), mandate_id, by, moment(at),
-                                         petition_id=petition_id, threshold=share(threshold),
-                                         window=timedelta(days=window_days))
-    emit(view.to_dict(), as_json,
-          f"petition {view.petition_id} against {mandate_id} opened: {view.required} of "
-          f"{view.constituency_size} strikers must sign by {view.closes_at:%Y-%m-%d %H:%M} UTC")
+    open_petition(db, at, mandate_id, by, threshold, window_days, petition_id, as_json,
+                  strikers=True)
 
 
 @committee_app.command("sign")
@@ -394,12 +391,7 @@ def committee_sign(
     db: DbOpt = None, at: AtOpt = None, as_json: JsonOpt = False,
 ) -> None:
     """Sign a recall petition; at the threshold the strikers' recall ballot opens."""
-    view = services.sign_recall_petition(open_uow(db), petition_id, member_id, moment(at),
-                                         open_ballot_for=timedelta(days=ballot_days))
-    text = f"{member_id} signed {petition_id}: {view.signatures} of {view.required}"
-    if view.ballot_id:
-        text += f"; threshold reached, recall ballot {view.ballot_id} is open"
-    emit(view.to_dict(), as_json, text)
+    sign_petition(db, at, petition_id, member_id, ballot_days, as_json)
 
 
 # -- offers ---------------------------------------------------------------------------------
